@@ -1,0 +1,12 @@
+#pragma once
+// Sub-commands of `ocr`. Each parses its own options (Boost.Program_options) and returns
+// the process exit status: 0 success, 1 some inputs failed, 2 usage error.
+
+namespace platen::cli {
+
+int run_read(int argc, char** argv);   ///< `ocr [options] IMAGE...` — the main job
+int run_train(int argc, char** argv);  ///< `ocr train`
+int run_synth(int argc, char** argv);  ///< `ocr synth`
+int run_eval(int argc, char** argv);   ///< `ocr eval`
+
+}  // namespace platen::cli

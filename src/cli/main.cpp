@@ -1,0 +1,28 @@
+// `ocr`: a thin command over the Platen library. The first argument picks a sub-command
+// (train, synth, eval); anything else is the main job, reading images.
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+#include <omp.h>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  // oneDNN's CPU runtime here is OpenMP; Platen parallelises with oneTBB, so each oneDNN
+  // call stays on the thread that makes it instead of multiplying threads per worker.
+  omp_set_num_threads(1);
+  try {
+    if (argc >= 2) {
+      const char* sub = argv[1];
+      if (std::strcmp(sub, "train") == 0) return platen::cli::run_train(argc - 1, argv + 1);
+      if (std::strcmp(sub, "synth") == 0) return platen::cli::run_synth(argc - 1, argv + 1);
+      if (std::strcmp(sub, "eval") == 0) return platen::cli::run_eval(argc - 1, argv + 1);
+    }
+    return platen::cli::run_read(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "ocr: " << e.what() << "\n";
+    return 2;
+  }
+}

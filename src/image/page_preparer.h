@@ -1,0 +1,30 @@
+#pragma once
+// From a decoded page to the images layout analysis and recognition work on: grey,
+// background-normalised, binarised, turned upright and deskewed.
+
+#include "image/page_reader.h"
+
+namespace platen {
+
+/// Settings for page preparation; defaults suit typewritten pages at 150–600 dpi.
+struct PrepareOptions {
+  int dpi_override = 0;        ///< --dpi; 0 = use the file's when plausible, else estimate
+  bool detect_orientation = true;
+  bool deskew = true;
+  double max_skew_degrees = 7.0;
+};
+
+/// A page ready for layout analysis. Both images have the same size and geometry.
+struct PreparedPage {
+  PixPtr grey;    ///< 8 bpp, upright and deskewed; paper near 255 (original tones, not binarised)
+  PixPtr binary;  ///< 1 bpp, 1 = ink; same geometry as `grey`
+  int dpi = 0;                  ///< resolution used (from file, override or estimate)
+  double skew_degrees = 0.0;    ///< skew found and removed (positive = counter-clockwise text)
+  int orientation_degrees = 0;  ///< 0, 90, 180 or 270: clockwise turn applied to make text upright
+};
+
+/// Prepares a page: grey → background normalisation → binarisation → orientation → deskew.
+/// Throws ImageError when the page cannot be processed.
+PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options = {});
+
+}  // namespace platen

@@ -1,0 +1,47 @@
+#pragma once
+// Reading scanned pages: TIFF (multi-page, LZW, CCITT G4), PNG, JPEG, PNM, at 1, 8, 24 or 32 bits,
+// through Leptonica's codecs.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/grey_image.h"
+#include "image/pix.h"
+
+namespace platen {
+
+/// Largest side accepted, px; larger images are refused rather than risk exhausting memory.
+constexpr int kMaxImageSide = 30000;
+
+/// One page of an input file, as decoded.
+struct PageImage {
+  PixPtr pix;          ///< as decoded: 1, 8, 24 or 32 bpp (colormaps removed)
+  int dpi = 0;         ///< resolution claimed by the file, 0 when none
+  int page_index = 0;  ///< 0-based page number within the file
+};
+
+/// Number of pages in an image file (TIFF may have several, other formats one).
+/// Throws ImageError naming `path` when it is missing, not an image, or unreadable.
+int count_image_pages(const std::string& path);
+
+/// Decodes page `page_index` of `path`. Throws ImageError (missing, not an image, truncated,
+/// zero-sized, over kMaxImageSide) naming the file and page.
+PageImage read_image_page(const std::string& path, int page_index);
+
+/// Decodes every page of an in-memory image (e.g. standard input); `name` is used in errors.
+std::vector<PageImage> read_image_pages_from_memory(const std::vector<std::uint8_t>& bytes,
+                                                    const std::string& name);
+
+/// Converts any depth to 8-bit grey (colour by luminance, 1 bpp to 0/255). Throws ImageError.
+PixPtr to_grey(Pix* pix);
+
+/// Reads a single-page image straight into a GreyImage (used for line images in training and
+/// evaluation). Throws ImageError.
+GreyImage read_grey_image(const std::string& path);
+
+/// Copies an 8 bpp Pix into a GreyImage, and back.
+GreyImage grey_image_from_pix(Pix* grey8);
+PixPtr pix_from_grey_image(const GreyImage& image);
+
+}  // namespace platen

@@ -1,0 +1,28 @@
+#pragma once
+// The one function that prepares every text-line image for the network, in training,
+// evaluation and the page pipeline alike, so that what the recognizer sees at run time is
+// what it learnt from.
+
+#include <vector>
+
+#include "core/grey_image.h"
+
+namespace platen {
+
+/// Height of normalised lines, px.
+constexpr int kLineHeight = 32;
+
+/// A line ready for the network: H×W floats, row-major, ink ≈ 1, paper ≈ 0.
+struct NormalisedLine {
+  int width = 0;   ///< px, ≥ 1
+  int height = 0;  ///< px, = kLineHeight
+  std::vector<float> pixels;
+};
+
+/// Normalises a grey line crop (any height; grey or bilevel source; ink dark on light paper):
+/// contrast stretched between paper and ink tones, scaled (aspect kept) so the x-height band
+/// spans a fixed share of the height, and centred vertically on that band.
+/// An empty or blank image gives a blank line of width 1×`height`... width ≥ 8.
+NormalisedLine normalise_line(const GreyImage& line, int height = kLineHeight);
+
+}  // namespace platen

@@ -1,0 +1,49 @@
+#pragma once
+// Reading text lines with a trained model: normalise, batch by width, run the network,
+// decode with CTC.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/grey_image.h"
+
+namespace platen {
+
+class Model;
+
+/// Text of one line with posterior-based confidences.
+struct RecognisedLine {
+  std::string text;                    ///< UTF-8, NFC
+  std::vector<float> char_confidences; ///< one per code point of `text`, in [0,1]
+  float confidence = 0;                ///< mean of char_confidences (1 for empty text)
+};
+
+/// Decoding settings.
+struct DecodeOptions {
+  std::vector<std::string> languages;  ///< Tesseract codes (eng, deu…); empty = all known
+};
+
+/// Reads text lines. Thread-safe: each calling thread gets its own oneDNN primitives.
+class Recognizer {
+ public:
+  /// Loads the model file at `model_path`. Throws ModelError.
+  explicit Recognizer(const std::string& model_path);
+  explicit Recognizer(std::shared_ptr<const Model> model);
+  ~Recognizer();
+
+  /// Recognises lines (grey crops, any size). Lines are batched by width internally.
+  std::vector<RecognisedLine> recognise(const std::vector<GreyImage>& lines,
+                                        const DecodeOptions& options = {}) const;
+
+  const Model& model() const { return *model_; }
+
+ private:
+  std::shared_ptr<const Model> model_;
+};
+
+/// Path of the shipped default model: next to the source tree when run from the build tree,
+/// else the install prefix's share/platen/models. Throws ModelError when neither exists.
+std::string default_model_path();
+
+}  // namespace platen
