@@ -39,7 +39,9 @@ class Recognizer {
   const Model& model() const { return *model_; }
 
  private:
+  struct Impl;
   std::shared_ptr<const Model> model_;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// Path of the shipped default model: next to the source tree when run from the build tree,

@@ -1,0 +1,84 @@
+// `ocr train`: option parsing for platen::train.
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/errors.h"
+#include "training/trainer.h"
+
+namespace platen::cli {
+
+namespace po = boost::program_options;
+
+int run_train(int argc, char** argv) {
+  TrainOptions o;
+  std::vector<std::string> data;
+  po::options_description desc(
+      "Usage: ocr train --data DIR[=WEIGHT]... --output MODEL [options]\n\n"
+      "Trains the line recognizer on folders of line images with NAME.gt.txt beside each\n"
+      "image (real lines, or lines rendered by `ocr synth`). Whole documents are held out\n"
+      "for validation; the best model by validation CER is written to --output.\n\n"
+      "Examples:\n"
+      "  ocr train --data ../shared/datasets/typewritten/train/lines --data synth/=0.5 \\\n"
+      "            --output models/my.platen --max-minutes 60\n"
+      "  ocr train --data lines/ --output models/my.platen --resume\n"
+      "  ocr train --data newface/ --init models/platen.platen --output tuned.platen --lr 3e-4\n\nOptions");
+  desc.add_options()
+    ("help,h", "show this help")
+    ("data", po::value(&data)->composing(), "folder of line images + .gt.txt, optionally =WEIGHT (relative draw rate)")
+    ("output,o", po::value(&o.output_model), "model file to write (best validation CER)")
+    ("checkpoint", po::value(&o.checkpoint), "checkpoint file (default: OUTPUT.checkpoint)")
+    ("resume", po::bool_switch(&o.resume), "continue from the checkpoint")
+    ("init", po::value(&o.init_model), "fine-tune from this model")
+    ("network", po::value(&o.network)->default_value(o.network), "layer layout of a fresh model")
+    ("lr", po::value(&o.learning_rate)->default_value(o.learning_rate), "Adam learning rate")
+    ("max-minutes", po::value(&o.max_minutes), "stop after this many minutes")
+    ("max-iterations", po::value(&o.max_iterations), "stop after this many updates in total")
+    ("batch-columns", po::value(&o.batch_columns)->default_value(o.batch_columns), "lines x padded width per batch")
+    ("threads,j", po::value(&o.threads), "threads (default: all cores)")
+    ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")
+    ("validate-every", po::value(&o.validate_every)->default_value(o.validate_every), "updates between validations")
+    ("checkpoint-minutes", po::value(&o.checkpoint_minutes)->default_value(o.checkpoint_minutes), "minutes between checkpoints")
+    ("no-augment", "train without augmentation");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "ocr train: " << e.what() << "\nTry 'ocr train --help'.\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  o.augment = !vm.count("no-augment");
+  for (const std::string& d : data) {
+    TrainingSource s;
+    std::size_t eq = d.rfind('=');
+    s.folder = d.substr(0, eq);
+    if (eq != std::string::npos) {
+      try {
+        s.weight = std::stod(d.substr(eq + 1));
+      } catch (const std::exception&) {
+        std::cerr << "ocr train: bad weight in --data " << d << "\n";
+        return 2;
+      }
+    }
+    o.sources.push_back(s);
+  }
+  try {
+    train(o, [](const std::string& line) { std::cerr << line << std::endl; });
+  } catch (const UsageError& e) {
+    std::cerr << e.what() << "\nTry 'ocr train --help'.\n";
+    return 2;
+  } catch (const Error& e) {
+    std::cerr << "ocr train: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace platen::cli

@@ -1,0 +1,141 @@
+#include "recognition/recognizer.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <numeric>
+
+#include "core/errors.h"
+#include "core/text.h"
+#include "recognition/ctc.h"
+#include "recognition/line_normaliser.h"
+#include "recognition/model.h"
+#include "recognition/network.h"
+
+namespace platen {
+
+namespace {
+
+/// Lines are padded to a multiple of this width (px) so one set of primitives serves a
+/// whole width class.
+constexpr int kWidthQuantum = 64;
+/// Lines × padded width per batch (px): bounds activation memory per thread.
+constexpr int kBatchColumns = 8192;
+
+int batch_for(int width) { return std::max(1, kBatchColumns / width); }
+
+}  // namespace
+
+struct Recognizer::Impl {
+  /// Per-thread primitives, one runner per width class: oneDNN primitives and their buffers
+  /// are not shared between threads.
+  using Runners = std::map<int, std::unique_ptr<NetworkRunner>>;
+  tbb::enumerable_thread_specific<Runners> runners;
+
+  NetworkRunner& runner(const Model& model, int width) {
+    Runners& mine = runners.local();
+    auto it = mine.find(width);
+    if (it == mine.end())
+      it = mine.emplace(width, std::make_unique<NetworkRunner>(model, batch_for(width), width, false)).first;
+    return *it->second;
+  }
+};
+
+Recognizer::Recognizer(const std::string& model_path)
+    : Recognizer(std::make_shared<const Model>(Model::load(model_path))) {}
+
+Recognizer::Recognizer(std::shared_ptr<const Model> model)
+    : model_(std::move(model)), impl_(std::make_unique<Impl>()) {
+  if (model_->input_height != kLineHeight)
+    throw ModelError("model expects lines " + std::to_string(model_->input_height) + " px high, this build makes " +
+                     std::to_string(kLineHeight));
+}
+
+Recognizer::~Recognizer() = default;
+
+std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& images,
+                                                  const DecodeOptions& options) const {
+  (void)options;
+  const Model& model = *model_;
+  const int stride = model.spec.frame_stride();
+  std::vector<NormalisedLine> lines(images.size());
+  tbb::parallel_for(std::size_t(0), images.size(), [&](std::size_t i) { lines[i] = normalise_line(images[i]); });
+
+  // Batches of one width class, widest first so the longest work starts early.
+  std::vector<std::size_t> order(lines.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return lines[a].width != lines[b].width ? lines[a].width > lines[b].width : a < b;
+  });
+  std::vector<std::vector<std::size_t>> batches;
+  for (std::size_t k = 0; k < order.size();) {
+    int w = padded_width(lines[order[k]].width, kWidthQuantum);
+    std::vector<std::size_t> batch;
+    while (k < order.size() && static_cast<int>(batch.size()) < batch_for(w)) batch.push_back(order[k++]);
+    batches.push_back(std::move(batch));
+  }
+
+  std::vector<RecognisedLine> results(images.size());
+  tbb::parallel_for(std::size_t(0), batches.size(), [&](std::size_t b) {
+    const std::vector<std::size_t>& batch = batches[b];
+    int w = padded_width(lines[batch.front()].width, kWidthQuantum);
+    NetworkRunner& net = impl_->runner(model, w);
+    const int h = model.input_height, T = net.frames(), C = net.classes();
+    float* in = net.input();
+    std::fill(in, in + static_cast<std::size_t>(net.batch()) * h * w, 0.0f);
+    for (std::size_t n = 0; n < batch.size(); ++n) {
+      const NormalisedLine& l = lines[batch[n]];
+      for (int y = 0; y < h; ++y)
+        std::copy(l.pixels.begin() + static_cast<std::size_t>(y) * l.width,
+                  l.pixels.begin() + static_cast<std::size_t>(y + 1) * l.width,
+                  in + (n * h + y) * static_cast<std::size_t>(w));
+    }
+    net.forward();
+    for (std::size_t n = 0; n < batch.size(); ++n) {
+      const NormalisedLine& l = lines[batch[n]];
+      int t = std::min(T, (l.width + stride - 1) / stride);
+      std::vector<DecodedSymbol> decoded = ctc_best_path(net.logits() + n * T * C, t, C);
+      RecognisedLine& r = results[batch[n]];
+      std::u32string text;
+      for (const DecodedSymbol& d : decoded) {
+        text.push_back(model.alphabet.symbol(d.label));
+        r.char_confidences.push_back(d.confidence);
+      }
+      // Spaces at the ends carry no information and CTC sometimes emits them at padding.
+      while (!text.empty() && text.back() == U' ') text.pop_back(), r.char_confidences.pop_back();
+      std::size_t lead = 0;
+      while (lead < text.size() && text[lead] == U' ') ++lead;
+      text.erase(0, lead);
+      r.char_confidences.erase(r.char_confidences.begin(), r.char_confidences.begin() + lead);
+      r.text = to_nfc(utf32_to_utf8(text));
+      r.confidence = r.char_confidences.empty()
+                         ? 1.0f
+                         : std::accumulate(r.char_confidences.begin(), r.char_confidences.end(), 0.0f) /
+                               r.char_confidences.size();
+    }
+  });
+  return results;
+}
+
+std::string default_model_path() {
+  namespace fs = std::filesystem;
+  const char* name = "platen.platen";
+  for (const char* dir : {PLATEN_SOURCE_MODEL_DIR, PLATEN_INSTALL_MODEL_DIR}) {
+    fs::path p = fs::path(dir) / name;
+    if (fs::exists(p)) return p.string();
+  }
+  // An installed binary relocated elsewhere: look beside it, ../share/platen/models.
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path p = self.parent_path().parent_path() / "share" / "platen" / "models" / name;
+    if (fs::exists(p)) return p.string();
+  }
+  throw ModelError(std::string("no model found: looked for ") + name + " in " + PLATEN_SOURCE_MODEL_DIR + " and " +
+                   PLATEN_INSTALL_MODEL_DIR + "; give one with --model");
+}
+
+}  // namespace platen

@@ -1,0 +1,456 @@
+#include "training/trainer.h"
+
+#include <omp.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "core/binary_io.h"
+#include "core/errors.h"
+#include "core/text.h"
+#include "recognition/ctc.h"
+#include "recognition/line_normaliser.h"
+#include "recognition/model.h"
+#include "recognition/network.h"
+#include "training/augment.h"
+#include "training/line_dataset.h"
+
+namespace platen {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr char kCheckpointMagic[8] = {'P', 'L', 'A', 'T', 'E', 'N', 'C', 'K'};
+constexpr std::uint32_t kCheckpointVersion = 1;
+constexpr int kWidthQuantum = 64;
+constexpr int kMaxLineWidth = 2560;  // normalised px; longer crops are layout errors
+
+/// Adam (Kingma & Ba 2015) moments for every tensor of a model.
+struct AdamState {
+  std::vector<std::vector<float>> m, v;
+  std::int64_t step = 0;
+
+  void init(const Model& model) {
+    m.clear();
+    v.clear();
+    for (auto& w : model.weights) m.emplace_back(w.size(), 0.0f), v.emplace_back(w.size(), 0.0f);
+    for (auto& b : model.biases) m.emplace_back(b.size(), 0.0f), v.emplace_back(b.size(), 0.0f);
+  }
+};
+
+struct Checkpoint {
+  Model model;
+  AdamState adam;
+  std::string rng_state;
+  double best_cer = 1e9;
+  double elapsed_seconds = 0;
+};
+
+void save_checkpoint(const std::string& path, const Checkpoint& c) {
+  BinaryWriter w;
+  w.raw(kCheckpointMagic, sizeof kCheckpointMagic);
+  w.u32(kCheckpointVersion);
+  std::vector<std::uint8_t> model = c.model.serialise();
+  w.u64(model.size());
+  w.raw(model.data(), model.size());
+  w.u64(static_cast<std::uint64_t>(c.adam.step));
+  w.str(c.rng_state);
+  w.f64(c.best_cer);
+  w.f64(c.elapsed_seconds);
+  w.u32(static_cast<std::uint32_t>(c.adam.m.size()));
+  for (std::size_t i = 0; i < c.adam.m.size(); ++i) {
+    w.floats(c.adam.m[i]);
+    w.floats(c.adam.v[i]);
+  }
+  w.finish_with_crc();
+  write_file_atomically(path, w.bytes);
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  std::vector<std::uint8_t> bytes = read_file_bytes(path);
+  if (bytes.size() < sizeof kCheckpointMagic ||
+      !std::equal(std::begin(kCheckpointMagic), std::end(kCheckpointMagic), bytes.begin()))
+    throw ModelError(path + ": not a Platen training checkpoint");
+  BinaryReader r = BinaryReader::checked<ModelError>(bytes, path);
+  char magic[sizeof kCheckpointMagic];
+  r.raw(magic, sizeof magic);
+  if (r.u32() != kCheckpointVersion) throw ModelError(path + ": checkpoint of another format version");
+  Checkpoint c;
+  std::vector<std::uint8_t> model(r.u64());
+  r.raw(model.data(), model.size());
+  c.model = Model::deserialise(model, path);
+  c.adam.step = static_cast<std::int64_t>(r.u64());
+  c.rng_state = r.str();
+  c.best_cer = r.f64();
+  c.elapsed_seconds = r.f64();
+  std::uint32_t n = r.u32();
+  c.adam.init(c.model);
+  if (n != c.adam.m.size()) throw ModelError(path + ": optimiser state does not match the model");
+  for (std::uint32_t i = 0; i < n; ++i) {
+    c.adam.m[i] = r.floats(c.adam.m[i].size());
+    c.adam.v[i] = r.floats(c.adam.v[i].size());
+  }
+  return c;
+}
+
+/// A prepared training example: normalised (and possibly augmented) line with labels.
+struct Example {
+  NormalisedLine line;
+  std::vector<int> labels;
+};
+
+/// Frames CTC needs for `labels`: one per label plus one blank between each repeated pair.
+int frames_needed(const std::vector<int>& labels) {
+  int n = static_cast<int>(labels.size());
+  for (std::size_t i = 1; i < labels.size(); ++i)
+    if (labels[i] == labels[i - 1]) ++n;
+  return n;
+}
+
+/// Primitives per padded width: the batch size is chosen so lines × width stays near the
+/// column budget, which keeps activation memory flat across width classes.
+class RunnerCache {
+ public:
+  explicit RunnerCache(int budget) : budget_(budget) {}
+  int batch_for(int width) const { return std::max(1, budget_ / width); }
+  /// The runner for `width`, holding the weights of `model` at `version` (copied lazily:
+  /// only the width class in use pays for the reorders after an update).
+  NetworkRunner& get(const Model& model, int width, std::int64_t version) {
+    auto it = runners_.find(width);
+    if (it == runners_.end()) {
+      Entry e{std::make_unique<NetworkRunner>(model, batch_for(width), width, true), version};
+      it = runners_.emplace(width, std::move(e)).first;
+    } else if (it->second.version != version) {
+      it->second.runner->set_weights(model);
+      it->second.version = version;
+    }
+    return *it->second.runner;
+  }
+
+ private:
+  struct Entry {
+    std::unique_ptr<NetworkRunner> runner;
+    std::int64_t version;
+  };
+  int budget_;
+  std::map<int, Entry> runners_;
+};
+
+/// Copies lines into the network's input, left-aligned, the rest paper (0).
+void fill_input(NetworkRunner& net, const std::vector<const NormalisedLine*>& lines) {
+  const int h = kLineHeight, w = net.width();
+  float* in = net.input();
+  std::fill(in, in + static_cast<std::size_t>(net.batch()) * h * w, 0.0f);
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    const NormalisedLine& l = *lines[n];
+    int cw = std::min(l.width, w);
+    for (int y = 0; y < h; ++y)
+      std::copy(l.pixels.begin() + static_cast<std::size_t>(y) * l.width,
+                l.pixels.begin() + static_cast<std::size_t>(y) * l.width + cw,
+                in + (n * h + y) * static_cast<std::size_t>(w));
+  }
+}
+
+int valid_frames(const NormalisedLine& l, int stride, int frames) {
+  return std::min(frames, (l.width + stride - 1) / stride);
+}
+
+std::string format_duration(double seconds) {
+  int s = static_cast<int>(seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+}  // namespace
+
+void train(const TrainOptions& options, const std::function<void(const std::string&)>& log) {
+  if (options.sources.empty()) throw UsageError("ocr train: give at least one --data folder");
+  if (options.output_model.empty()) throw UsageError("ocr train: give --output MODEL");
+  const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  tbb::global_control tbb_threads(tbb::global_control::max_allowed_parallelism, threads);
+  omp_set_num_threads(threads);  // one training stream: oneDNN may use every core
+  const std::string checkpoint_path =
+      options.checkpoint.empty() ? options.output_model + ".checkpoint" : options.checkpoint;
+
+  // Model and optimiser state.
+  Checkpoint state;
+  std::mt19937 rng(options.seed);
+  if (options.resume) {
+    state = load_checkpoint(checkpoint_path);
+    std::istringstream(state.rng_state) >> rng;
+    log("resumed from " + checkpoint_path + " at update " + std::to_string(state.adam.step));
+  } else {
+    if (!options.init_model.empty()) {
+      state.model = Model::load(options.init_model);
+      log("fine-tuning from " + options.init_model);
+    } else {
+      state.model = Model::initialise(Alphabet::standard(), NetworkSpec::parse(options.network), kLineHeight,
+                                      options.seed);
+    }
+    state.adam.init(state.model);
+  }
+  Model& model = state.model;
+  const Alphabet& alphabet = model.alphabet;
+  const int stride = model.spec.frame_stride();
+  {
+    std::ostringstream os;
+    os << "network " << model.spec.to_string() << ", " << model.parameter_count() << " parameters, "
+       << alphabet.size() << " classes";
+    log(os.str());
+  }
+
+  // Data: whole documents go to validation, chosen by a hash of the document name so the
+  // split is the same in every session.
+  struct Source {
+    std::vector<LineSample> train, validation;
+    double weight;
+  };
+  std::vector<Source> sources;
+  for (const TrainingSource& ts : options.sources) {
+    int skipped = 0;
+    std::vector<LineSample> all = load_line_folder(ts.folder, alphabet, &skipped);
+    Source s;
+    s.weight = ts.weight;
+    for (LineSample& l : all) {
+      std::uint32_t h = crc32_of(reinterpret_cast<const std::uint8_t*>(l.document.data()), l.document.size());
+      bool held_out = (h % 10000) < options.validation_fraction * 10000;
+      (held_out ? s.validation : s.train).push_back(std::move(l));
+    }
+    log(ts.folder + ": " + std::to_string(s.train.size()) + " training lines, " +
+        std::to_string(s.validation.size()) + " validation lines, " + std::to_string(skipped) + " skipped");
+    if (s.train.empty()) throw DataError(ts.folder + ": no training lines left after the validation split");
+    sources.push_back(std::move(s));
+  }
+  // Validation lines: normalised once, never augmented; at most max_validation_lines,
+  // spread over the sources.
+  std::vector<Example> validation;
+  for (const Source& s : sources) {
+    std::size_t take = std::min<std::size_t>(s.validation.size(), options.max_validation_lines / sources.size());
+    std::size_t step = take ? s.validation.size() / take : 1;
+    for (std::size_t i = 0; i < take; ++i) {
+      const LineSample& l = s.validation[i * step];
+      Example e{normalise_line(l.image), alphabet.encode(l.text)};
+      if (e.line.width <= kMaxLineWidth) validation.push_back(std::move(e));
+    }
+  }
+
+  RunnerCache runners(options.batch_columns);
+  std::vector<double> source_weights;
+  for (const Source& s : sources) source_weights.push_back(s.weight);
+  std::discrete_distribution<std::size_t> pick_source(source_weights.begin(), source_weights.end());
+
+  // Batches come from a pool of random lines sorted by width, so a batch wastes little
+  // padding; the pool's batches are then shuffled.
+  std::vector<std::vector<Example>> batch_queue;
+  auto refill = [&] {
+    const std::size_t pool_size = 512;
+    std::vector<const LineSample*> picked(pool_size);
+    std::vector<std::uint32_t> seeds(pool_size);
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      const Source& s = sources[pick_source(rng)];
+      picked[i] = &s.train[std::uniform_int_distribution<std::size_t>(0, s.train.size() - 1)(rng)];
+      seeds[i] = static_cast<std::uint32_t>(rng());
+    }
+    std::vector<Example> pool(pool_size);
+    tbb::parallel_for(std::size_t(0), pool_size, [&](std::size_t i) {
+      std::mt19937 local(seeds[i]);
+      pool[i].line = normalise_line(picked[i]->image);
+      if (options.augment) augment_line(pool[i].line, local);
+      pool[i].labels = alphabet.encode(picked[i]->text);
+    });
+    std::sort(pool.begin(), pool.end(), [](const Example& a, const Example& b) { return a.line.width < b.line.width; });
+    std::vector<Example> current;
+    for (Example& e : pool) {
+      if (e.line.width > kMaxLineWidth) continue;
+      if (frames_needed(e.labels) > e.line.width / stride) continue;  // no CTC alignment exists
+      int w = padded_width(e.line.width, kWidthQuantum);
+      if (!current.empty() && static_cast<int>(current.size()) >= runners.batch_for(w)) {
+        batch_queue.push_back(std::move(current));
+        current.clear();
+      }
+      current.push_back(std::move(e));
+    }
+    if (!current.empty()) batch_queue.push_back(std::move(current));
+    std::shuffle(batch_queue.begin(), batch_queue.end(), rng);
+  };
+
+  auto evaluate = [&]() -> double {
+    std::size_t edits = 0, chars = 0;
+    for (std::size_t i = 0; i < validation.size();) {
+      int w = padded_width(validation[i].line.width, kWidthQuantum);
+      NetworkRunner& net = runners.get(model, w, state.adam.step);
+      std::vector<const NormalisedLine*> lines;
+      std::size_t first = i;
+      while (i < validation.size() && static_cast<int>(lines.size()) < net.batch() &&
+             padded_width(validation[i].line.width, kWidthQuantum) <= w)
+        lines.push_back(&validation[i++].line);
+      fill_input(net, lines);
+      net.forward();
+      for (std::size_t n = 0; n < lines.size(); ++n) {
+        int t = valid_frames(*lines[n], stride, net.frames());
+        auto decoded = ctc_best_path(net.logits() + n * net.frames() * net.classes(), t, net.classes());
+        std::vector<int> hyp;
+        for (auto& d : decoded) hyp.push_back(d.label);
+        edits += edit_distance(hyp, validation[first + n].labels);
+        chars += validation[first + n].labels.size();
+      }
+    }
+    return chars ? static_cast<double>(edits) / chars : 0.0;
+  };
+  // Validation lines in width order, so evaluate() fills batches of one width class.
+  std::sort(validation.begin(), validation.end(),
+            [](const Example& a, const Example& b) { return a.line.width < b.line.width; });
+
+  const auto start = Clock::now();
+  const double elapsed_before = state.elapsed_seconds;
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  double last_checkpoint = 0, last_progress = 0;
+  double loss_avg = 0, cer_avg = 1;
+  std::size_t lines_done = 0;
+  const std::int64_t first_step = state.adam.step;
+  auto save_state = [&] {
+    std::ostringstream os;
+    os << rng;
+    state.rng_state = os.str();
+    state.elapsed_seconds = elapsed_before + elapsed();
+    save_checkpoint(checkpoint_path, state);
+  };
+
+  while (true) {
+    if (options.max_iterations > 0 && state.adam.step >= options.max_iterations) break;
+    if (options.max_minutes > 0 && elapsed() > options.max_minutes * 60) break;
+    if (batch_queue.empty()) refill();
+    std::vector<Example> batch = std::move(batch_queue.back());
+    batch_queue.pop_back();
+    int w = padded_width(batch.back().line.width, kWidthQuantum);
+    for (auto& e : batch) w = std::max(w, padded_width(e.line.width, kWidthQuantum));
+    NetworkRunner& net = runners.get(model, w, state.adam.step);
+    std::vector<const NormalisedLine*> lines;
+    for (auto& e : batch) lines.push_back(&e.line);
+    fill_input(net, lines);
+    net.forward();
+
+    const int T = net.frames(), C = net.classes();
+    float* grad = net.logits_gradient();
+    std::fill(grad, grad + static_cast<std::size_t>(net.batch()) * T * C, 0.0f);
+    std::vector<double> losses(batch.size());
+    std::vector<std::size_t> edits(batch.size());
+    const float scale = 1.0f / batch.size();
+    tbb::parallel_for(std::size_t(0), batch.size(), [&](std::size_t n) {
+      const float* logits = net.logits() + n * T * C;
+      int t = valid_frames(batch[n].line, stride, T);
+      std::vector<float> g;
+      double loss = ctc_loss(logits, t, C, batch[n].labels, g);
+      if (!std::isfinite(loss)) {
+        losses[n] = 0;
+        edits[n] = batch[n].labels.size();
+        return;
+      }
+      losses[n] = loss;
+      float* out = grad + n * T * C;
+      for (std::size_t k = 0; k < g.size(); ++k) out[k] = g[k] * scale;
+      std::vector<int> hyp;
+      for (auto& d : ctc_best_path(logits, t, C)) hyp.push_back(d.label);
+      edits[n] = edit_distance(hyp, batch[n].labels);
+    });
+    net.backward();
+
+    // Adam with global-norm gradient clipping (CTC gradients spike on hard lines).
+    const auto& wg = net.weight_gradients();
+    const auto& bg = net.bias_gradients();
+    double norm2 = 0;
+    for (auto& g : wg) for (float v : g) norm2 += double(v) * v;
+    for (auto& g : bg) for (float v : g) norm2 += double(v) * v;
+    const double clip = 5.0, norm = std::sqrt(norm2);
+    const float gscale = norm > clip ? static_cast<float>(clip / norm) : 1.0f;
+    ++state.adam.step;
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const double warmup = std::min(1.0, state.adam.step / 300.0);
+    const double lr = options.learning_rate * warmup * std::sqrt(1 - std::pow(b2, state.adam.step)) /
+                      (1 - std::pow(b1, state.adam.step));
+    auto update = [&](std::vector<float>& p, const std::vector<float>& g, std::vector<float>& m, std::vector<float>& v) {
+      for (std::size_t k = 0; k < p.size(); ++k) {
+        float gk = g[k] * gscale;
+        m[k] = static_cast<float>(b1 * m[k] + (1 - b1) * gk);
+        v[k] = static_cast<float>(b2 * v[k] + (1 - b2) * gk * gk);
+        p[k] -= static_cast<float>(lr * m[k] / (std::sqrt(v[k]) + eps));
+      }
+    };
+    const std::size_t nw = model.weights.size();
+    for (std::size_t i = 0; i < nw; ++i) update(model.weights[i], wg[i], state.adam.m[i], state.adam.v[i]);
+    for (std::size_t i = 0; i < nw; ++i) update(model.biases[i], bg[i], state.adam.m[nw + i], state.adam.v[nw + i]);
+
+    double batch_loss = 0;
+    std::size_t batch_edits = 0, batch_chars = 0;
+    for (std::size_t n = 0; n < batch.size(); ++n) {
+      batch_loss += losses[n];
+      batch_edits += edits[n];
+      batch_chars += batch[n].labels.size();
+    }
+    lines_done += batch.size();
+    const double a = state.adam.step - first_step < 20 ? 0.5 : 0.02;
+    loss_avg = (1 - a) * loss_avg + a * batch_loss / batch.size();
+    cer_avg = (1 - a) * cer_avg + a * (batch_chars ? double(batch_edits) / batch_chars : 0.0);
+
+    const double now = elapsed();
+    if (now - last_progress >= 20) {
+      last_progress = now;
+      double rate = lines_done / now;
+      std::ostringstream os;
+      os.precision(4);
+      os << "update " << state.adam.step << "  loss " << loss_avg << "  train CER " << cer_avg << "  "
+         << static_cast<int>(rate) << " lines/s  elapsed " << format_duration(elapsed_before + now);
+      double remaining = -1;
+      if (options.max_minutes > 0) remaining = options.max_minutes * 60 - now;
+      if (options.max_iterations > 0) {
+        double per_step = now / std::max<std::int64_t>(1, state.adam.step - first_step);
+        double r2 = per_step * (options.max_iterations - state.adam.step);
+        remaining = remaining < 0 ? r2 : std::min(remaining, r2);
+      }
+      if (remaining >= 0) os << "  ETA " << format_duration(remaining);
+      log(os.str());
+    }
+    if (state.adam.step % options.validate_every == 0 && !validation.empty()) {
+      double cer = evaluate();
+      std::ostringstream os;
+      os.precision(4);
+      os << "validation CER " << cer << " on " << validation.size() << " held-out lines (best " << std::min(cer, state.best_cer) << ")";
+      log(os.str());
+      if (cer < state.best_cer) {
+        state.best_cer = cer;
+        model.save(options.output_model);
+        log("saved " + options.output_model);
+      }
+    }
+    if (now - last_checkpoint >= options.checkpoint_minutes * 60) {
+      last_checkpoint = now;
+      save_state();
+    }
+  }
+  save_state();
+  if (validation.empty()) {
+    model.save(options.output_model);
+  } else {
+    double cer = evaluate();
+    log("final validation CER " + std::to_string(cer));
+    if (cer < state.best_cer) {
+      state.best_cer = cer;
+      model.save(options.output_model);
+      save_state();
+    }
+  }
+}
+
+}  // namespace platen
