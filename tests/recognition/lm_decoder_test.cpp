@@ -1,0 +1,292 @@
+#include "recognition/lm_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <set>
+
+#include "core/errors.h"
+#include "recognition/alphabet.h"
+#include "recognition/ctc.h"
+#include "test_paths.h"
+
+namespace platen {
+namespace {
+
+const std::vector<std::u32string> kEnglish = {
+    U"hello world",         U"the little bell rang all day",  U"hello again, hello",
+    U"all is well",         U"tell me a tale",                U"the small hall",
+    U"we will fill it all", U"hello there, little fellow",    U"a yellow balloon",
+};
+
+double sequence_log_prob(const CharLanguageModel& lm, const std::u32string& text) {
+  double sum = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) sum += lm.log_prob(text.substr(0, i), text[i]);
+  return sum + lm.log_prob(text, CharLanguageModel::kLineEnd);
+}
+
+TEST(CharLanguageModel, PrefersSeenText) {
+  CharLanguageModel lm = CharLanguageModel::train(kEnglish, 5);
+  EXPECT_EQ(lm.order(), 5);
+  EXPECT_GT(lm.size(), 100u);
+  EXPECT_GT(sequence_log_prob(lm, U"hello"), sequence_log_prob(lm, U"he1lo") + 5.0);
+  EXPECT_GT(sequence_log_prob(lm, U"all well"), sequence_log_prob(lm, U"a1l wel1") + 5.0);
+  // After "hel", 'l' was always next in training; '1' never appeared at all.
+  EXPECT_GT(lm.log_prob(U"hel", U'l'), std::log(0.5));
+  EXPECT_LT(lm.log_prob(U"hel", U'1'), std::log(0.01));
+}
+
+TEST(CharLanguageModel, ProbabilitiesSumToOne) {
+  CharLanguageModel lm = CharLanguageModel::train(kEnglish, 4);
+  std::set<char32_t> vocabulary{CharLanguageModel::kLineEnd};
+  for (const auto& line : kEnglish) vocabulary.insert(line.begin(), line.end());
+  // Every seen symbol plus the single slot shared by all unseen ones ('§' stands for it).
+  for (const std::u32string& context : {std::u32string(), std::u32string(U"hel"),
+                                        std::u32string(U"xq"), std::u32string(U"the little b")}) {
+    double sum = std::exp(lm.log_prob(context, U'\u00a7'));
+    for (char32_t c : vocabulary) sum += std::exp(lm.log_prob(context, c));
+    EXPECT_NEAR(sum, 1.0, 1e-4) << "context of " << context.size() << " code points";
+  }
+}
+
+TEST(CharLanguageModel, LineStartIsPartOfTheContext) {
+  CharLanguageModel lm = CharLanguageModel::train({U"ab", U"ab", U"cb xa"}, 3);
+  // 'a' begins two of three lines, but follows "x" elsewhere: the start context matters.
+  EXPECT_GT(lm.log_prob(U"", U'a'), lm.log_prob(U"", U'c'));
+  EXPECT_GT(lm.log_prob(U"", U'a'), lm.log_prob(U"b ", U'a'));
+}
+
+TEST(CharLanguageModel, EmptyModelIsNeutral) {
+  CharLanguageModel lm;
+  EXPECT_TRUE(lm.empty());
+  EXPECT_EQ(lm.log_prob(U"abc", U'd'), 0.0f);
+  EXPECT_THROW(CharLanguageModel::train(kEnglish, 0), std::invalid_argument);
+  EXPECT_THROW(CharLanguageModel::train(kEnglish, CharLanguageModel::kMaxOrder + 1),
+               std::invalid_argument);
+}
+
+TEST(WordList, LooksUpCaseInsensitively) {
+  WordList words = WordList::from_text({U"Hello World, hello", U"don't \u0414\u043e\u043c"}, 1);
+  EXPECT_EQ(words.size(), 5u);  // hello, world, don, t, дом
+  EXPECT_TRUE(words.contains(U"HELLO"));
+  EXPECT_TRUE(words.contains(U"\u0434\u043e\u043c"));
+  EXPECT_FALSE(words.contains(U"hell"));
+  WordList frequent = WordList::from_text({U"Hello World, hello"}, 2);
+  EXPECT_TRUE(frequent.contains(U"hello"));
+  EXPECT_FALSE(frequent.contains(U"world"));
+}
+
+TEST(LanguagePack, RoundTripsThroughBytesAndRefusesDamage) {
+  LanguagePack pack = LanguagePack::train("eng", kEnglish, 5, 1);
+  std::vector<std::uint8_t> bytes = pack.to_bytes();
+  LanguagePack back = LanguagePack::from_bytes(bytes, "lang-eng.lm");
+  EXPECT_EQ(back.language, "eng");
+  EXPECT_EQ(back.chars.order(), 5);
+  EXPECT_EQ(back.chars.size(), pack.chars.size());
+  EXPECT_TRUE(back.words.contains(U"balloon"));
+  for (const std::u32string& ctx : {std::u32string(U"hel"), std::u32string(U"zz"), std::u32string()})
+    for (char32_t c : {U'l', U'o', U'1', CharLanguageModel::kLineEnd})
+      EXPECT_EQ(back.chars.log_prob(ctx, c), pack.chars.log_prob(ctx, c));
+  EXPECT_EQ(back.to_bytes(), bytes);  // deterministic layout
+
+  std::vector<std::uint8_t> damaged = bytes;
+  damaged[damaged.size() / 2] ^= 0x40;
+  EXPECT_THROW(LanguagePack::from_bytes(damaged, "x.lm"), ModelError);
+  std::vector<std::uint8_t> cut(bytes.begin(), bytes.end() - 9);
+  EXPECT_THROW(LanguagePack::from_bytes(cut, "x.lm"), ModelError);
+  std::vector<std::uint8_t> other(bytes.size(), 0);
+  EXPECT_THROW(LanguagePack::from_bytes(other, "x.lm"), ModelError);
+}
+
+TEST(LanguageModel, LoadsRequestedLanguagesFromADirectory) {
+  std::string dir = test::make_temp_dir();
+  LanguagePack::train("eng", kEnglish, 4).save(dir + "/lang-eng.lm");
+  LanguagePack::train("deu", {U"hallo welt", U"alle wollen"}, 4).save(dir + "/lang-deu.lm");
+  EXPECT_EQ(LanguageModel::load(dir, {"eng"}).languages(), std::vector<std::string>{"eng"});
+  EXPECT_EQ(LanguageModel::load(dir, {}).languages(), (std::vector<std::string>{"deu", "eng"}));
+  try {
+    LanguageModel::load(dir, {"fra"});
+    FAIL() << "a missing language must throw";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("available: deu, eng"), std::string::npos) << e.what();
+  }
+  LanguagePack::train("all", kEnglish, 4).save(dir + "/lang-all.lm");
+  EXPECT_EQ(LanguageModel::load(dir, {}).languages(), std::vector<std::string>{"all"});
+  EXPECT_TRUE(LanguageModel::load(test::make_temp_dir(), {}).empty());
+}
+
+TEST(LanguageModel, MixesPacksByAveragingProbabilities) {
+  auto eng = std::make_shared<LanguagePack>(LanguagePack::train("eng", kEnglish, 4));
+  auto deu = std::make_shared<LanguagePack>(LanguagePack::train("deu", {U"hallo welt"}, 4));
+  LanguageModel mix;
+  mix.add(eng);
+  mix.add(deu);
+  for (char32_t c : {U'e', U'a', U'q'}) {
+    double expected = std::log(0.5 * std::exp(eng->chars.log_prob(U"h", c)) +
+                               0.5 * std::exp(deu->chars.log_prob(U"h", c)));
+    EXPECT_NEAR(mix.log_prob(U"h", c), expected, 1e-5);
+  }
+}
+
+// ---- beam search -------------------------------------------------------------------------
+
+/// T×C log posteriors with `peak` on each frame's class and the rest shared evenly, except
+/// where `split` gives two classes their own probabilities.
+struct Posteriors {
+  int classes;
+  std::vector<float> log_probs;
+  void frame(int best, double peak = 0.97) {
+    double rest = (1 - peak) / (classes - 1);
+    for (int c = 0; c < classes; ++c) log_probs.push_back(static_cast<float>(std::log(c == best ? peak : rest)));
+  }
+  void split(int a, double pa, int b, double pb) {
+    double rest = (1 - pa - pb) / (classes - 2);
+    for (int c = 0; c < classes; ++c)
+      log_probs.push_back(static_cast<float>(std::log(c == a ? pa : c == b ? pb : rest)));
+  }
+  int frames() const { return static_cast<int>(log_probs.size()) / classes; }
+};
+
+/// Frames for `text`: each symbol on one frame, followed by a blank frame.
+void spell(Posteriors& p, const Alphabet& alphabet, const std::u32string& text) {
+  for (char32_t c : text) {
+    p.frame(alphabet.index_of(c));
+    p.frame(kCtcBlank);
+  }
+}
+
+std::u32string best_path_text(const Posteriors& p, const Alphabet& alphabet) {
+  std::u32string text;
+  for (const DecodedSymbol& d : ctc_best_path(p.log_probs.data(), p.frames(), p.classes))
+    text.push_back(alphabet.symbol(d.label));
+  return text;
+}
+
+TEST(BeamSearch, WithoutLanguageModelEqualsBestPathOnPeakedPosteriors) {
+  Alphabet alphabet(U" abcdefghijklmnopqrstuvwxyz.,1");
+  const int C = alphabet.size();
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> pick(0, C - 1);
+  std::uniform_real_distribution<double> peak(0.6, 0.99);
+  for (int trial = 0; trial < 20; ++trial) {
+    Posteriors p{C, {}};
+    for (int t = 0; t < 60; ++t) p.frame(t % 3 == 0 ? kCtcBlank : pick(rng), peak(rng));
+    std::vector<float> confidences;
+    LmDecodeOptions options;
+    std::u32string text = beam_search(p.log_probs.data(), p.frames(), C, alphabet, nullptr, options, &confidences);
+    EXPECT_EQ(text, best_path_text(p, alphabet)) << "trial " << trial;
+    ASSERT_EQ(confidences.size(), text.size());
+    std::vector<DecodedSymbol> greedy = ctc_best_path(p.log_probs.data(), p.frames(), C);
+    for (std::size_t i = 0; i < greedy.size() && i < confidences.size(); ++i)
+      EXPECT_NEAR(confidences[i], greedy[i].confidence, 1e-5);
+  }
+  EXPECT_TRUE(beam_search(nullptr, 0, C, alphabet, nullptr, {}, nullptr).empty());
+  EXPECT_THROW(beam_search(nullptr, 0, C + 1, alphabet, nullptr, {}, nullptr), std::invalid_argument);
+}
+
+TEST(BeamSearch, LanguageModelResolvesAmbiguousOneVersusEll) {
+  Alphabet alphabet(U" abcdefghijklmnopqrstuvwxyz.,1");
+  LanguageModel lm(std::make_shared<LanguagePack>(LanguagePack::train("eng", kEnglish, 5, 1)));
+  Posteriors p{alphabet.size(), {}};
+  spell(p, alphabet, U"hel");
+  p.split(alphabet.index_of(U'1'), 0.52, alphabet.index_of(U'l'), 0.46);  // the second 'l'
+  p.frame(kCtcBlank);
+  spell(p, alphabet, U"o");
+  EXPECT_EQ(best_path_text(p, alphabet), U"hel1o");
+  LmDecodeOptions options;
+  EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, nullptr, options, nullptr), U"hel1o");
+  std::vector<float> confidences;
+  EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, &lm, options, &confidences),
+            U"hello");
+  ASSERT_EQ(confidences.size(), 5u);
+  EXPECT_NEAR(confidences[3], 0.46, 1e-4);  // the image's word for the symbol chosen
+  EXPECT_NEAR(confidences[0], 0.97, 1e-4);
+}
+
+TEST(BeamSearch, WordListBonusBreaksATie) {
+  Alphabet alphabet(U" abcdefghijklmnopqrstuvwxyz");
+  // Both readings are equally likely to the image and to the (flat) character model.
+  auto pack = std::make_shared<LanguagePack>();
+  pack->language = "x";
+  pack->chars = CharLanguageModel::train({U"a"}, 1);
+  pack->words.add(U"cot");
+  LanguageModel lm(pack);
+  Posteriors p{alphabet.size(), {}};
+  spell(p, alphabet, U"co");
+  p.split(alphabet.index_of(U'd'), 0.48, alphabet.index_of(U't'), 0.48);
+  p.frame(kCtcBlank);
+  LmDecodeOptions options;
+  EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, &lm, options, nullptr), U"cot");
+  pack->words = WordList();
+  pack->words.add(U"cod");
+  EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, &lm, options, nullptr), U"cod");
+}
+
+TEST(BeamSearch, MixedScriptWordComesOutInOneScript) {
+  // Latin o (U+006F) and Cyrillic о (U+043E) look the same on a typewriter.
+  Alphabet alphabet(U" abcdefghijklmnopqrstuvwxyz\u0430\u0431\u0432\u0433\u0434\u0435\u043a\u043b"
+                    U"\u043c\u043d\u043e\u043f\u0440\u0441\u0442");
+  const int latin_o = alphabet.index_of(U'o'), cyrillic_o = alphabet.index_of(U'\u043e');
+  // "кот" whose middle frame slightly prefers the Latin letter.
+  Posteriors p{alphabet.size(), {}};
+  spell(p, alphabet, U"\u043a");
+  p.split(latin_o, 0.55, cyrillic_o, 0.43);
+  p.frame(kCtcBlank);
+  spell(p, alphabet, U"\u0442 dog");
+  EXPECT_EQ(best_path_text(p, alphabet), U"\u043ao\u0442 dog");
+  LmDecodeOptions options;
+  EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, nullptr, options, nullptr),
+            U"\u043a\u043e\u0442 dog");
+  // In a Latin word the same frame stays Latin, even when it leans Cyrillic.
+  Posteriors q{alphabet.size(), {}};
+  spell(q, alphabet, U"d");
+  q.split(cyrillic_o, 0.55, latin_o, 0.43);
+  q.frame(kCtcBlank);
+  spell(q, alphabet, U"g");
+  EXPECT_EQ(beam_search(q.log_probs.data(), q.frames(), q.classes, alphabet, nullptr, options, nullptr), U"dog");
+  // The image can still insist: when it rules the Cyrillic letter out, the mixed word stands.
+  Posteriors r{alphabet.size(), {}};
+  spell(r, alphabet, U"\u043a");
+  r.frame(latin_o, 0.99999);
+  r.frame(kCtcBlank);
+  spell(r, alphabet, U"\u0442");
+  EXPECT_EQ(beam_search(r.log_probs.data(), r.frames(), r.classes, alphabet, nullptr, options, nullptr),
+            U"\u043ao\u0442");
+}
+
+TEST(BeamSearch, DecodesAHundredFrameLineQuickly) {
+  // A realistic alphabet size and a trained 6-gram model; the decoder must stay far below the
+  // network's own cost per line.
+  std::u32string symbols = U" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?'\"()-";
+  for (char32_t c = 0x00C0; symbols.size() < 329; ++c) symbols.push_back(c);
+  Alphabet alphabet(symbols);
+  std::vector<std::u32string> corpus;
+  for (int i = 0; i < 50; ++i)
+    for (const auto& line : kEnglish) corpus.push_back(line);
+  LanguageModel lm(std::make_shared<LanguagePack>(LanguagePack::train("eng", corpus, 6, 1)));
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> pick(1, alphabet.size() - 1);
+  Posteriors p{alphabet.size(), {}};
+  for (int t = 0; t < 100; ++t) {
+    if (t % 2) p.frame(kCtcBlank, 0.8);
+    else p.split(pick(rng), 0.5, pick(rng), 0.3);
+  }
+  LmDecodeOptions options;
+  options.beam_width = 16;
+  const int runs = 20;
+  auto start = std::chrono::steady_clock::now();
+  std::size_t length = 0;
+  for (int i = 0; i < runs; ++i)
+    length += beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, &lm, options, nullptr).size();
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+  EXPECT_GT(length, 0u);
+  EXPECT_LT(ms, 10.0);
+  RecordProperty("beam_search_ms_per_line", std::to_string(ms));
+}
+
+}  // namespace
+}  // namespace platen
