@@ -27,4 +27,15 @@ struct PreparedPage {
 /// Throws ImageError when the page cannot be processed.
 PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options = {});
 
+/// Binarises an 8 bpp grey page: background normalisation, local contrast normalisation, then a
+/// threshold at a fixed fraction of the local ink–paper range (Leptonica pixBackgroundNorm,
+/// pixContrastNorm). Returns 1 bpp (1 = ink), same size; an empty page gives an empty
+/// image. Throws ImageError when `grey` is not 8 bpp.
+PixPtr binarise_page(Pix* grey);
+
+/// Resolution (ppi) implied by the size of typewritten text in a 1 bpp upright page (1 = ink),
+/// from the most frequent character height taken as the x-height; 0 when there are too few
+/// characters to tell.
+int estimate_dpi_from_text(Pix* binary);
+
 }  // namespace platen

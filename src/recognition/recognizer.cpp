@@ -1,5 +1,6 @@
 #include "recognition/recognizer.h"
 
+#include <omp.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -80,6 +81,9 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
 
   std::vector<RecognisedLine> results(images.size());
   tbb::parallel_for(std::size_t(0), batches.size(), [&](std::size_t b) {
+    // oneDNN's OpenMP team is per thread: keep each TBB worker's at one thread so the
+    // thread count stays what the caller's TBB arena allows.
+    omp_set_num_threads(1);
     const std::vector<std::size_t>& batch = batches[b];
     int w = padded_width(lines[batch.front()].width, kWidthQuantum);
     NetworkRunner& net = impl_->runner(model, w);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -25,11 +26,13 @@ double brute_force_loss(const std::vector<float>& logits, int frames, int classe
                         const std::vector<int>& labels) {
   std::vector<double> log_probs(logits.begin(), logits.end());
   for (int t = 0; t < frames; ++t) {
-    double sum = 0;
-    for (int c = 0; c < classes; ++c) sum += std::exp(log_probs[t * classes + c]);
-    for (int c = 0; c < classes; ++c) log_probs[t * classes + c] -= std::log(sum);
+    double* row = log_probs.data() + t * classes;
+    double m = *std::max_element(row, row + classes), sum = 0;
+    for (int c = 0; c < classes; ++c) sum += std::exp(row[c] - m);
+    for (int c = 0; c < classes; ++c) row[c] -= m + std::log(sum);
   }
-  double total = 0;
+  // Summed in log space so that saturated logits (paths of probability e^−3000) still count.
+  double total = -std::numeric_limits<double>::infinity();
   std::vector<int> path(frames, 0);
   std::function<void(int, double)> walk = [&](int t, double log_p) {
     if (t == frames) {
@@ -39,7 +42,10 @@ double brute_force_loss(const std::vector<float>& logits, int frames, int classe
         if (c != kCtcBlank && c != previous) collapsed.push_back(c);
         previous = c;
       }
-      if (collapsed == labels) total += std::exp(log_p);
+      if (collapsed == labels) {
+        double m = std::max(total, log_p);
+        total = m + std::log(std::exp(total - m) + std::exp(log_p - m));
+      }
       return;
     }
     for (int c = 0; c < classes; ++c) {
@@ -48,18 +54,24 @@ double brute_force_loss(const std::vector<float>& logits, int frames, int classe
     }
   };
   walk(0, 0.0);
-  return -std::log(total);
+  return -total;
 }
 
 TEST(Ctc, LossEqualsSumOverAllAlignments) {
   const int T = 6, C = 3;
-  std::vector<float> logits = random_logits(T, C, 7);
-  std::vector<float> gradient;
-  for (const std::vector<int>& labels :
-       {std::vector<int>{}, {1}, {2, 1}, {1, 1}, {1, 2, 1}, {2, 2, 2}, {1, 2, 1, 2}}) {
-    double expected = brute_force_loss(logits, T, C, labels);
-    double loss = ctc_loss(logits.data(), T, C, labels, gradient);
-    EXPECT_NEAR(loss, expected, 1e-9 * std::max(1.0, expected)) << "labels of length " << labels.size();
+  // Ordinary scores, then saturated ones (σ = 400) whose paths differ by thousands of nats,
+  // which only an exact log-space recursion gets right.
+  for (float scale : {2.0f, 400.0f}) {
+    std::vector<float> logits = random_logits(T, C, 7, scale);
+    std::vector<float> gradient;
+    for (const std::vector<int>& labels :
+         {std::vector<int>{}, {1}, {2, 1}, {1, 1}, {1, 2, 1}, {2, 2, 2}, {1, 2, 1, 2}}) {
+      double expected = brute_force_loss(logits, T, C, labels);
+      double loss = ctc_loss(logits.data(), T, C, labels, gradient);
+      ASSERT_TRUE(std::isfinite(expected));
+      EXPECT_NEAR(loss, expected, 1e-9 * std::max(1.0, expected))
+          << "scale " << scale << ", labels of length " << labels.size();
+    }
   }
 }
 

@@ -1,0 +1,290 @@
+// `ocr synth`: renders degraded typewritten lines for training (tesstrain layout: NNNNNN.png +
+// NNNNNN.gt.txt), or, with --make-corpus, writes the text corpus those lines are drawn from.
+// Option parsing only; the work is in training/line_renderer and training/text_corpus.
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/errors.h"
+#include "core/text.h"
+#include "image/page_reader.h"
+#include "image/pix.h"
+#include "recognition/alphabet.h"
+#include "training/line_renderer.h"
+#include "training/text_corpus.h"
+
+namespace platen::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+
+constexpr const char* kUsage =
+    "Usage: ocr synth --font F.ttf [--font G.otf ...] --text CORPUS.txt --count N --out DIR\n"
+    "                 [--seed S] [--clean] [--height PX] [--threads N]\n"
+    "       ocr synth --make-corpus OUT.txt [--corpus-lines N] [--gt-dir DIR ...] [--seed S]\n"
+    "\n"
+    "Renders N text lines, each in a font picked at random among those that have all its\n"
+    "glyphs, degraded like a typewritten archive scan (uneven strikes, ribbon grain, clogged and\n"
+    "broken type, blur, paper, noise, JPEG, low resolution, carbon copies), into\n"
+    "DIR/NNNNNN.png + DIR/NNNNNN.gt.txt (NFC text). Line i depends only on --seed and i, not on\n"
+    "the number of threads. DIR/synth-log.tsv records the font and size of every line.\n"
+    "With --make-corpus, writes a corpus (one line per line) from the installed fortunes and\n"
+    "Hunspell word lists, the real transcriptions under --gt-dir, and generated dates, amounts\n"
+    "and abbreviations, filtered to the model alphabet.\n";
+
+/// Everything the command line said.
+struct SynthArgs {
+  std::vector<std::string> fonts;
+  std::string text, out, make_corpus;
+  std::vector<std::string> gt_dirs;
+  std::string fortune_dir, hunspell_dir;
+  long long count = 0;
+  std::size_t corpus_lines = 200000;
+  std::uint32_t seed = 1;
+  bool clean = false;
+  int height = -1;  ///< -1 = the style's own (48 px)
+  int threads = 0;  ///< 0 = all cores
+};
+
+/// Font paths from a list file: one per line, '#' starts a comment, blank lines ignored.
+std::vector<std::string> read_font_list(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("cannot read font list '" + path + "'");
+  std::vector<std::string> fonts;
+  for (std::string line; std::getline(in, line);) {
+    if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    const auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+    if (b != std::string::npos) fonts.push_back(line.substr(b, e - b + 1));
+  }
+  return fonts;
+}
+
+int make_corpus(const SynthArgs& args) {
+  CorpusOptions options;
+  options.lines = args.corpus_lines;
+  options.seed = args.seed;
+  options.ground_truth_dirs = args.gt_dirs;
+  if (!args.fortune_dir.empty()) options.fortune_dir = args.fortune_dir;
+  if (!args.hunspell_dir.empty()) options.hunspell_dir = args.hunspell_dir;
+  const Corpus corpus = build_corpus(options, Alphabet::standard());
+  write_text_lines(args.make_corpus, corpus.lines);
+  for (const auto& note : corpus.notes) std::cerr << "ocr synth: note: " << note << "\n";
+  std::cerr << "ocr synth: wrote " << corpus.lines.size() << " lines to " << args.make_corpus << " (";
+  bool first = true;
+  for (const auto& [source, n] : corpus.lines_by_source) {
+    std::cerr << (first ? "" : ", ") << source << " " << n;
+    first = false;
+  }
+  std::cerr << ")\n";
+  return 0;
+}
+
+/// One finished line, for the log.
+struct LineRecord {
+  bool written = false;
+  int font = -1;
+  double x_height = 0;
+};
+
+int render_lines(const SynthArgs& args) {
+  // Open every font once up front, so that a bad path is reported before any work.
+  for (const auto& f : args.fonts) {
+    try {
+      LineRenderer probe(f);
+    } catch (const DataError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  const Alphabet alphabet = Alphabet::standard();
+  std::vector<std::u32string> texts;
+  std::size_t rejected = 0;
+  for (const auto& line : read_text_lines(args.text)) {
+    if (auto fitted = fit_to_alphabet(line, alphabet)) {
+      texts.push_back(utf8_to_utf32(*fitted));
+    } else {
+      ++rejected;
+    }
+  }
+  if (texts.empty())
+    throw DataError("'" + args.text + "' has no line made only of the model alphabet's characters");
+  if (rejected)
+    std::cerr << "ocr synth: skipped " << rejected << " corpus lines with characters outside the alphabet\n";
+
+  std::error_code ec;
+  fs::create_directories(args.out, ec);
+  if (!fs::is_directory(args.out)) throw DataError("cannot create output folder '" + args.out + "'");
+
+  // Lines go through the corpus in a seeded random order, so a short run still mixes sources.
+  std::vector<std::size_t> order(texts.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  {
+    std::mt19937 rng(args.seed ^ 0x9e3779b9u);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+  }
+
+  int digits = 6;
+  for (long long n = args.count - 1; n >= 1000000; n /= 10) ++digits;
+
+  std::unique_ptr<tbb::global_control> limit;
+  if (args.threads > 0)
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, args.threads);
+
+  // FreeType faces are not thread-safe: every worker thread opens its own set.
+  using Renderers = std::vector<std::unique_ptr<LineRenderer>>;
+  tbb::enumerable_thread_specific<Renderers> per_thread([&] {
+    Renderers r;
+    for (const auto& f : args.fonts) r.push_back(std::make_unique<LineRenderer>(f));
+    return r;
+  });
+  std::vector<LineRecord> records(static_cast<std::size_t>(args.count));
+  std::atomic<long long> done{0};
+  std::atomic<long long> render_ns{0};  ///< time spent rendering and degrading, all threads
+  std::mutex error_mutex;
+  std::string first_error;
+  const auto start = std::chrono::steady_clock::now();
+
+  tbb::parallel_for(tbb::blocked_range<long long>(0, args.count, 16), [&](const tbb::blocked_range<long long>& range) {
+    Renderers& renderers = per_thread.local();
+    for (long long i = range.begin(); i != range.end(); ++i) {
+      try {
+        // Everything about line i comes from this generator: text, font, style, noise.
+        std::seed_seq seq{args.seed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), 0x5e7du};
+        std::mt19937 rng(seq);
+        const std::u32string* text = &texts[order[static_cast<std::size_t>(i) % order.size()]];
+        int font = -1;
+        std::vector<int> covering;
+        for (int attempt = 0; attempt < 20 && font < 0; ++attempt) {
+          if (attempt > 0) text = &texts[rng() % texts.size()];
+          // A font drawn evenly among those with every glyph of the line (never a tofu box).
+          covering.clear();
+          for (std::size_t f = 0; f < renderers.size(); ++f)
+            if (renderers[f]->missing_glyphs(*text).empty()) covering.push_back(static_cast<int>(f));
+          if (!covering.empty()) font = covering[rng() % covering.size()];
+        }
+        if (font < 0) continue;  // counted as skipped below
+        LineStyle style = args.clean ? LineStyle::clean() : sample_line_style(rng);
+        if (args.height >= 0) style.output_height = args.height;
+        const auto t0 = std::chrono::steady_clock::now();
+        const GreyImage image = renderers[font]->render(*text, style, rng);
+        render_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+
+        char name[32];
+        std::snprintf(name, sizeof name, "%0*lld", digits, i);
+        const fs::path base = fs::path(args.out) / name;
+        PixPtr pix = pix_from_grey_image(image);
+        // zlib level 1: noisy grey lines hardly compress better at 6, which costs 4× the time.
+        if (pix) pixSetZlibCompression(pix.get(), 1);
+        if (!pix || pixWrite((base.string() + ".png").c_str(), pix.get(), IFF_PNG) != 0)
+          throw DataError("cannot write '" + base.string() + ".png'");
+        std::ofstream gt(base.string() + ".gt.txt", std::ios::binary | std::ios::trunc);
+        gt << to_nfc(utf32_to_utf8(*text)) << '\n';
+        if (!gt) throw DataError("cannot write '" + base.string() + ".gt.txt'");
+        records[static_cast<std::size_t>(i)] = {true, font, style.x_height};
+        const long long n = ++done;
+        if (n % 1000 == 0) std::cerr << "\rocr synth: " << n << " / " << args.count << std::flush;
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (first_error.empty()) first_error = e.what();
+      }
+    }
+  });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (done >= 1000) std::cerr << "\n";
+
+  std::ofstream log(fs::path(args.out) / "synth-log.tsv", std::ios::trunc);
+  log << "line\tfont\tx_height_px\n";
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (records[i].written)
+      log << i << '\t' << args.fonts[records[i].font] << '\t' << records[i].x_height << '\n';
+
+  const long long skipped = args.count - done;
+  std::cerr << "ocr synth: wrote " << done << " lines to " << args.out << " in " << seconds << " s ("
+            << (seconds > 0 ? done / seconds : 0) << " lines/s; rendering alone "
+            << (render_ns > 0 ? done * 1e9 / static_cast<double>(render_ns.load()) : 0.0)
+            << " lines/s per thread)\n";
+  if (skipped > 0) {
+    std::cerr << "ocr synth: " << skipped << " line numbers left empty: "
+              << (first_error.empty() ? "no font has every glyph of the lines tried" : first_error) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_synth(int argc, char** argv) {
+  SynthArgs args;
+  po::options_description desc("Options");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help")
+    ("font", po::value<std::vector<std::string>>(&args.fonts), "font file (TrueType, OpenType, Type 1); repeatable")
+    ("font-list", po::value<std::string>(), "file listing font files, one per line ('#' comments)")
+    ("text", po::value<std::string>(&args.text), "corpus: UTF-8 text, one line per line")
+    ("count", po::value<long long>(&args.count), "number of lines to render")
+    ("out", po::value<std::string>(&args.out), "output folder (created if missing; files of the same names are overwritten)")
+    ("seed", po::value<std::uint32_t>(&args.seed)->default_value(1), "random seed; same seed, same lines")
+    ("clean", po::bool_switch(&args.clean), "render crisp, undegraded lines (black on white, no noise)")
+    ("height", po::value<int>(&args.height), "output height in px (default 48, as the real line set; 0 = scan size)")
+    ("threads", po::value<int>(&args.threads)->default_value(0), "worker threads (0 = all cores)")
+    ("make-corpus", po::value<std::string>(&args.make_corpus), "write a text corpus to this file and exit")
+    ("corpus-lines", po::value<std::size_t>(&args.corpus_lines)->default_value(200000), "generated corpus lines (ground truth comes on top)")
+    ("gt-dir", po::value<std::vector<std::string>>(&args.gt_dirs), "folder of real *.gt.txt training lines to include; repeatable")
+    ("fortune-dir", po::value<std::string>(&args.fortune_dir), "fortune files (default /usr/share/games/fortunes)")
+    ("hunspell-dir", po::value<std::string>(&args.hunspell_dir), "Hunspell dictionaries (default /usr/share/hunspell)");
+  // clang-format on
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << kUsage << "\n" << desc << "\n";
+      return 0;
+    }
+    if (vm.count("font-list")) {
+      auto more = read_font_list(vm["font-list"].as<std::string>());
+      args.fonts.insert(args.fonts.end(), more.begin(), more.end());
+    }
+    if (!args.make_corpus.empty()) {
+      if (!args.out.empty() || !args.fonts.empty() || vm.count("count"))
+        throw UsageError("--make-corpus writes a corpus only; run rendering (--font, --count, --out) separately");
+      if (args.corpus_lines == 0) throw UsageError("--corpus-lines must be at least 1");
+      return make_corpus(args);
+    }
+    if (args.fonts.empty()) throw UsageError("no font given: use --font FILE (or --font-list FILE)");
+    if (args.text.empty()) throw UsageError("no corpus given: use --text FILE (make one with --make-corpus)");
+    if (args.out.empty()) throw UsageError("no output folder given: use --out DIR");
+    if (!vm.count("count") || args.count <= 0) throw UsageError("--count must be a positive number of lines");
+    if (args.height > 2000 || (vm.count("height") && args.height < 0))
+      throw UsageError("--height must be between 0 and 2000 px");
+    if (args.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+    return render_lines(args);
+  } catch (const po::error& e) {
+    std::cerr << "ocr synth: " << e.what() << "\nTry 'ocr synth --help'.\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "ocr synth: " << e.what() << "\nTry 'ocr synth --help'.\n";
+    return 2;
+  } catch (const Error& e) {
+    std::cerr << "ocr synth: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace platen::cli

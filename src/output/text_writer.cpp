@@ -1,0 +1,82 @@
+#include "output/text_writer.h"
+
+#include <filesystem>
+#include <ostream>
+#include <utility>
+
+#include "core/binary_io.h"
+#include "core/errors.h"
+
+namespace platen {
+
+std::string assemble_page_text(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) {
+    if (line.empty()) continue;
+    text += line;
+    text += '\n';
+  }
+  return text;
+}
+
+std::string output_stem(const std::string& input) {
+  if (input == "-") return "stdin";
+  return std::filesystem::path(input).stem().string();
+}
+
+std::string output_path_for(const std::string& directory, const std::string& input) {
+  return (std::filesystem::path(directory) / (output_stem(input) + ".txt")).string();
+}
+
+TextWriter::TextWriter(std::ostream& out, bool form_feeds) : out_(&out), form_feeds_(form_feeds) {}
+
+TextWriter::TextWriter(std::string directory, bool form_feeds)
+    : directory_(std::move(directory)), form_feeds_(form_feeds) {}
+
+void TextWriter::add(PageText page) {
+  // Pages of a file arrive consecutively; anything else would silently mix two files' text.
+  const bool continues = !pages_.empty() && pages_.front().file == page.file &&
+                         page.page_index == static_cast<int>(pages_.size());
+  const bool starts = pages_.empty() && page.page_index == 0;
+  if (!continues && !starts) {
+    pages_.clear();
+    throw Error("internal error: page " + std::to_string(page.page_index + 1) + " of '" +
+                page.file + "' reached the text writer out of order");
+  }
+  const bool last = page.page_index + 1 >= page.page_count;
+  pages_.push_back(std::move(page));
+  if (last) flush_file();
+}
+
+void TextWriter::flush_file() {
+  std::vector<PageText> pages;
+  pages.swap(pages_);  // dropped whether or not the write below succeeds
+
+  bool any_ok = false;
+  for (const PageText& p : pages) any_ok = any_ok || p.ok;
+  if (!any_ok) return;
+
+  std::string content;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (i > 0 && form_feeds_) content += '\f';
+    if (pages[i].ok) content += pages[i].text;
+  }
+
+  if (out_) {
+    if (wrote_to_stream_ && form_feeds_) *out_ << '\f';
+    *out_ << content;
+    // Flushed per file so a long batch shows progress, and a reader of a pipe gets whole files.
+    out_->flush();
+    wrote_to_stream_ = true;
+    if (!*out_) throw Error("cannot write the text of '" + pages.front().file + "' to the output stream");
+    return;
+  }
+  const std::string path = output_path_for(directory_, pages.front().file);
+  try {
+    write_file_atomically(path, content);
+  } catch (const Error& e) {
+    throw Error("cannot write '" + path + "' (text of '" + pages.front().file + "'): " + e.what());
+  }
+}
+
+}  // namespace platen

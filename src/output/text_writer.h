@@ -1,0 +1,75 @@
+#pragma once
+// Plain-text output: assembling a page's text from its lines, and writing pages either to one
+// stream (standard output) or to one .txt file per input in a directory.
+//
+// Conventions, chosen to match Tesseract's plain-text output so existing scripts work:
+//   - every line of text ends with '\n'; a page with no text is "" (not "\n");
+//   - pages are separated by a form feed '\f' (Tesseract ends each page with one; here it
+//     goes only *between* pages, so a single page has none and `ocr page.png` is clean text).
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace platen {
+
+/// The text of one page from its recognised lines, top to bottom: each non-empty line followed
+/// by '\n'. Empty lines (nothing recognised in a line's box) are dropped, so a blank page
+/// gives "". Lines must not contain '\n' themselves.
+std::string assemble_page_text(const std::vector<std::string>& lines);
+
+/// Stem that names an input's output file: the file name without its last extension
+/// ("scans/a.tif" → "a"), or "stdin" for "-" (standard input).
+std::string output_stem(const std::string& input);
+
+/// Output file of an input in directory mode: DIR/<stem>.txt.
+std::string output_path_for(const std::string& directory, const std::string& input);
+
+/// One page handed to a TextWriter.
+struct PageText {
+  std::string file;    ///< input as given on the command line; "-" for standard input
+  int page_index = 0;  ///< 0-based page of `file`
+  int page_count = 1;  ///< pages of `file`; the file is complete when page_count-1 arrives
+  bool ok = true;      ///< false: the page could not be read (its text is ignored)
+  std::string text;    ///< page text, as assemble_page_text() makes it
+};
+
+/// Collects pages in input order and writes each input file's text once all of its pages
+/// have arrived.
+///
+/// Notes:
+///  1. A file whose pages all failed writes nothing: no empty .txt, no stray form feed.
+///  2. A file with some failed pages keeps an empty slot for each of them, so page N of the
+///     output is page N of the input (count the form feeds to find a page).
+///  3. Stream mode puts '\f' between consecutive written files' pages too, so the stream is
+///     one page sequence; directory mode writes DIR/<stem>.txt atomically (temporary name in
+///     DIR, then rename: a reader never sees a partial file).
+///  4. `form_feeds = false` (used for --line) joins pages with nothing: each page is then one
+///     line ending in '\n'.
+/// Not thread-safe: call from one thread at a time (the pipeline's serial output stage).
+class TextWriter {
+ public:
+  /// Writes to `out` (e.g. std::cout), which must outlive the writer. Flushed per file.
+  explicit TextWriter(std::ostream& out, bool form_feeds = true);
+  /// Writes DIR/<stem>.txt per input. `directory` must exist.
+  explicit TextWriter(std::string directory, bool form_feeds = true);
+
+  /// Adds the next page; pages of one file must arrive consecutively and in page order.
+  /// Writes the file when its last page arrives. Throws Error when the output cannot be
+  /// written (the message names the output file); the pending file is dropped either way.
+  void add(PageText page);
+
+  /// True when a file is waiting for more pages (a caller bug if still true at the end).
+  bool pending() const { return !pages_.empty(); }
+
+ private:
+  void flush_file();
+
+  std::ostream* out_ = nullptr;
+  std::string directory_;
+  bool form_feeds_;
+  bool wrote_to_stream_ = false;  ///< a page already went to the stream: next needs '\f'
+  std::vector<PageText> pages_;   ///< pages of the current file so far
+};
+
+}  // namespace platen

@@ -1,0 +1,270 @@
+#include "pipeline/page_pipeline.h"
+
+#include <omp.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_scheduler_observer.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <new>
+#include <optional>
+#include <utility>
+
+#include "core/errors.h"
+#include "output/text_writer.h"
+
+namespace platen {
+
+StageTimings& StageTimings::operator+=(const StageTimings& other) {
+  decode += other.decode;
+  prepare += other.prepare;
+  segment += other.segment;
+  recognise += other.recognise;
+  write += other.write;
+  return *this;
+}
+
+std::string input_display_name(const std::string& file) {
+  return file == "-" ? std::string("standard input") : file;
+}
+
+std::string page_error_message(const std::string& file, int page_index, const std::string& what) {
+  const std::string name = input_display_name(file);
+  std::string message = what.find("'" + name + "'") != std::string::npos
+                            ? what
+                            : name + ": page " + std::to_string(page_index + 1) + ": " + what;
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::replace(message.begin(), message.end(), '\r', ' ');
+  return message;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// One page to process, as the input stage lists it.
+struct Job {
+  std::size_t input_index = 0;
+  std::string file;
+  int page_index = 0;
+  int page_count = 1;
+  std::optional<PageImage> decoded;  ///< standard input's pages, decoded in the input stage
+  double decode_seconds = 0;         ///< time already spent on this page in the input stage
+  std::string error;                 ///< set: the file failed before any page could start
+};
+
+/// Keeps OpenMP at one thread in every thread that enters the arena, including workers that
+/// only ever run the recognizer's nested parallel_for tasks and so never pass through the
+/// page stage. The OpenMP thread count is a per-thread setting, and oneDNN (OpenMP runtime
+/// here) would otherwise start a full team of threads under each oneTBB worker.
+class SingleThreadedOpenMp : public tbb::task_scheduler_observer {
+ public:
+  SingleThreadedOpenMp() { observe(true); }
+  ~SingleThreadedOpenMp() override { observe(false); }
+  void on_scheduler_entry(bool /*is_worker*/) override { omp_set_num_threads(1); }
+};
+
+std::vector<std::uint8_t> read_standard_input() {
+  std::vector<std::uint8_t> bytes;
+  std::uint8_t buffer[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+  if (std::ferror(stdin)) throw ImageError("cannot read image 'standard input': read error");
+  return bytes;
+}
+
+/// Expands one input into its page jobs (or one failed job), appended to `jobs`.
+void list_pages(std::size_t index, const std::string& file, std::deque<Job>& jobs) {
+  const Clock::time_point start = Clock::now();
+  Job failed;
+  failed.input_index = index;
+  failed.file = file;
+  try {
+    if (file == "-") {
+      // Standard input can be read only once, so its pages are decoded here rather than
+      // re-read per page; their decode time is shared out evenly.
+      std::vector<PageImage> pages =
+          read_image_pages_from_memory(read_standard_input(), input_display_name(file));
+      const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
+      const int count = static_cast<int>(pages.size());
+      for (int p = 0; p < count; ++p) {
+        Job job;
+        job.input_index = index;
+        job.file = file;
+        job.page_index = p;
+        job.page_count = count;
+        job.decoded = std::move(pages[p]);
+        job.decode_seconds = each;
+        jobs.push_back(std::move(job));
+      }
+      return;
+    }
+    const int count = count_image_pages(file);
+    for (int p = 0; p < count; ++p) {
+      Job job;
+      job.input_index = index;
+      job.file = file;
+      job.page_index = p;
+      job.page_count = count;
+      // Counting pages reads the file once; charged to its first page's decoding.
+      if (p == 0) job.decode_seconds = seconds_since(start);
+      jobs.push_back(std::move(job));
+    }
+    return;
+  } catch (const std::bad_alloc&) {
+    failed.error = "out of memory";
+  } catch (const std::exception& e) {
+    failed.error = e.what();
+  }
+  failed.decode_seconds = seconds_since(start);
+  jobs.push_back(std::move(failed));
+}
+
+/// Decode → prepare → segment → recognise one page. Throws on any failure of the page.
+void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions& options,
+                  PageResult& result) {
+  StageTimings& t = result.timings;
+  Clock::time_point start = Clock::now();
+  PageImage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
+  job.decoded.reset();
+  t.decode += seconds_since(start);
+
+  std::vector<GreyImage> crops;
+  if (options.single_line) {
+    start = Clock::now();
+    PixPtr grey = to_grey(page.pix.get());
+    page.pix.reset();
+    crops.push_back(grey_image_from_pix(grey.get()));
+    t.prepare = seconds_since(start);
+  } else {
+    start = Clock::now();
+    PreparedPage prepared = prepare_page(page, options.prepare);
+    page.pix.reset();  // the page's largest buffer; not needed past this point
+    t.prepare = seconds_since(start);
+
+    start = Clock::now();
+    std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
+    crops.reserve(lines.size());
+    for (TextLine& line : lines) crops.push_back(std::move(line.image));
+    t.segment = seconds_since(start);
+  }
+
+  start = Clock::now();
+  std::vector<RecognisedLine> recognised;
+  if (!crops.empty()) recognised = recognizer.recognise(crops, options.decode);
+  t.recognise = seconds_since(start);
+
+  if (options.single_line) {
+    result.text = recognised.empty() ? std::string("\n") : recognised.front().text + "\n";
+  } else {
+    std::vector<std::string> texts;
+    texts.reserve(recognised.size());
+    for (RecognisedLine& r : recognised) texts.push_back(std::move(r.text));
+    result.text = assemble_page_text(texts);
+  }
+  result.ok = true;
+}
+
+PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions& options) {
+  // Cheap, and covers this thread even before the observer has seen it.
+  omp_set_num_threads(1);
+  PageResult result;
+  result.input_index = job.input_index;
+  result.file = job.file;
+  result.page_index = job.page_index;
+  result.page_count = job.page_count;
+  result.timings.decode = job.decode_seconds;
+  std::string what = job.error;
+  if (what.empty()) {
+    // The page boundary: whatever goes wrong on this page stays on this page.
+    try {
+      process_page(job, recognizer, options, result);
+    } catch (const std::bad_alloc&) {
+      what = "out of memory";
+    } catch (const std::exception& e) {
+      what = e.what();
+      if (what.empty()) what = "unknown error";
+    } catch (...) {
+      what = "unknown error";
+    }
+  }
+  if (!what.empty()) {
+    result.ok = false;
+    result.text.clear();
+    result.error = page_error_message(job.file, job.page_index, what);
+  }
+  return result;
+}
+
+}  // namespace
+
+PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
+                                 const Recognizer& recognizer, const PipelineOptions& options,
+                                 const PageSink& sink, const PageObserver& done) {
+  const Clock::time_point run_start = Clock::now();
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  SingleThreadedOpenMp openmp_guard;
+  omp_set_num_threads(1);
+
+  PipelineReport report;
+  std::deque<Job> pending;
+  std::size_t next_input = 0;
+
+  // Tokens are pages in flight; twice the threads keeps workers busy while one page waits
+  // its turn at the ordered output stage, and bounds how many decoded pages sit in memory.
+  const std::size_t tokens = static_cast<std::size_t>(threads) * 2;
+
+  auto input = tbb::make_filter<void, std::shared_ptr<Job>>(
+      tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::shared_ptr<Job> {
+        while (pending.empty() && next_input < inputs.size()) {
+          list_pages(next_input, inputs[next_input], pending);
+          ++next_input;
+        }
+        if (pending.empty()) {
+          fc.stop();
+          return nullptr;
+        }
+        auto job = std::make_shared<Job>(std::move(pending.front()));
+        pending.pop_front();
+        return job;
+      });
+
+  auto page = tbb::make_filter<std::shared_ptr<Job>, std::shared_ptr<PageResult>>(
+      tbb::filter_mode::parallel, [&](std::shared_ptr<Job> job) {
+        return std::make_shared<PageResult>(run_job(*job, recognizer, options));
+      });
+
+  auto output = tbb::make_filter<std::shared_ptr<PageResult>, void>(
+      tbb::filter_mode::serial_in_order, [&](std::shared_ptr<PageResult> result) {
+        const Clock::time_point start = Clock::now();
+        try {
+          if (sink) sink(*result);
+        } catch (const std::exception& e) {
+          result->ok = false;
+          result->error = page_error_message(result->file, result->page_index, e.what());
+        }
+        result->timings.write = seconds_since(start);
+        if (done) done(*result);
+        if (!result->ok) ++report.failed;
+        result->text.clear();
+        report.pages.push_back(std::move(*result));
+      });
+
+  tbb::parallel_pipeline(tokens, input & page & output);
+  report.wall_seconds = seconds_since(run_start);
+  return report;
+}
+
+}  // namespace platen

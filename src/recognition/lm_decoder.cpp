@@ -1,0 +1,925 @@
+#include "recognition/lm_decoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#include "core/binary_io.h"
+#include "core/errors.h"
+#include "recognition/alphabet.h"
+#include "recognition/ctc.h"
+
+namespace platen {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Hashing of code-point sequences.
+//
+// An n-gram's key is built from its last code point backwards, so that while looking up
+// ever longer contexts of one prediction each step costs a single mix() of the key so far.
+
+constexpr std::uint64_t kNgramSeed = 0x243F6A8885A308D3ULL;  // key of the empty sequence
+
+/// Mixes one code point into a running hash: the splitmix64 finaliser (Steele, Lea & Flood
+/// 2014) over the hash xor the code point's scrambled value. Fixed arithmetic, so keys are
+/// the same on every platform and saved tables stay valid.
+inline std::uint64_t mix(std::uint64_t h, char32_t c) {
+  std::uint64_t x = h ^ ((static_cast<std::uint64_t>(c) + 1) * 0x9E3779B97F4A7C15ULL);
+  x += 0x632BE59BD9B4E019ULL;
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return x;
+}
+
+/// Keys are stored in a table where 0 marks an empty slot; the one real key that could be 0
+/// is moved to 1 (both on insertion and lookup, so it stays findable).
+inline std::uint64_t nonzero(std::uint64_t key) { return key == 0 ? 1 : key; }
+
+bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)); }
+
+/// Training text as the model sees it: whitespace runs folded to one space, ends trimmed,
+/// control characters (and our own sentinels) removed.
+std::u32string clean_line(const std::u32string& line) {
+  std::u32string out;
+  out.reserve(line.size());
+  bool pending_space = false;
+  for (char32_t c : line) {
+    if (is_space(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (u_iscntrl(static_cast<UChar32>(c))) continue;
+    if (pending_space) out.push_back(U' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+constexpr char kMagic[8] = {'P', 'L', 'A', 'T', 'E', 'N', 'L', 'M'};
+constexpr std::uint32_t kFormatVersion = 1;
+
+// BinaryWriter has no single-precision scalar; floats travel as their IEEE-754 bits.
+void put_f32(BinaryWriter& out, float v) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  out.u32(bits);
+}
+float get_f32(BinaryReader& in) {
+  std::uint32_t bits = in.u32();
+  float v;
+  std::memcpy(&v, &bits, 4);
+  return v;
+}
+
+/// A count read from a file must fit in what is left of it (`bytes_each` per item), so a
+/// corrupt count gives a clear error instead of a huge allocation.
+std::uint64_t get_count(BinaryReader& in, std::size_t bytes_each) {
+  std::uint64_t n = in.u64();
+  if (n > (in.end() - in.position()) / bytes_each)
+    throw ModelError("a table of " + std::to_string(n) + " items does not fit in the " +
+                     std::to_string(in.end() - in.position()) +
+                     " bytes left; the file is corrupt, rebuild it");
+  return n;
+}
+
+}  // namespace
+
+// =========================================================================================
+// CharLanguageModel
+
+namespace {
+
+/// Training statistics of one code-point sequence, as an n-gram (the last symbol predicted
+/// after the others) and as a context (of the symbols that followed it).
+struct NgramRecord {
+  std::uint64_t key = 0;      // nonzero(hash of the sequence); 0 marks an empty slot
+  std::uint64_t context = 0;  // key of the sequence without its last symbol
+  std::uint64_t lower = 0;    // key of the sequence without its first symbol (backoff n-gram)
+  std::uint64_t count = 0;    // c(h,w): times seen as an n-gram
+  std::uint64_t followers = 0;  // c(h): n-gram tokens with this sequence as context
+  std::uint32_t types = 0;      // t(h): distinct symbols seen after it
+  std::int32_t order = 0;       // n-gram length; 0 when only ever a context
+  double prob = 0;              // interpolated P(w|h)
+};
+
+/// Open-addressed table of NgramRecords (linear probing, load ≤ 1/2): one flat array instead
+/// of a heap node per n-gram, which made counting millions of them allocator-bound.
+class NgramCounts {
+ public:
+  NgramCounts() : slots_(1 << 16) {}
+  NgramRecord& at(std::uint64_t key) {
+    key = nonzero(key);
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    NgramRecord& r = slot(key);
+    if (r.key == 0) {
+      r.key = key;
+      ++size_;
+    }
+    return r;
+  }
+  NgramRecord* find(std::uint64_t key) {
+    key = nonzero(key);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = key & mask;; i = (i + 1) & mask) {
+      if (slots_[i].key == key) return &slots_[i];
+      if (slots_[i].key == 0) return nullptr;
+    }
+  }
+  std::vector<NgramRecord>& slots() { return slots_; }
+
+ private:
+  NgramRecord& slot(std::uint64_t key) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = key & mask;
+    while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
+    return slots_[i];
+  }
+  void grow() {
+    std::vector<NgramRecord> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const NgramRecord& r : old)
+      if (r.key != 0) slot(r.key) = r;
+  }
+  std::vector<NgramRecord> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+CharLanguageModel CharLanguageModel::train(const std::vector<std::u32string>& lines, int order) {
+  if (order < 1 || order > kMaxOrder)
+    throw std::invalid_argument("CharLanguageModel::train: order " + std::to_string(order) +
+                                " outside [1, " + std::to_string(kMaxOrder) + "]");
+  // Each record remembers its context's key and the key of the n-gram one shorter (its
+  // backoff), so the smoothing pass needs no second look at the text.
+  NgramCounts table;
+  table.at(mix(kNgramSeed, kLineStart));  // the one context that is never an n-gram itself
+  std::u32string seq;
+  for (const std::u32string& raw : lines) {
+    std::u32string text = clean_line(raw);
+    if (text.empty()) continue;
+    seq.clear();
+    seq.push_back(kLineStart);
+    seq += text;
+    seq.push_back(kLineEnd);
+    for (std::size_t i = 1; i < seq.size(); ++i) {
+      std::uint64_t event = mix(kNgramSeed, seq[i]), context = kNgramSeed, lower = 0;
+      for (int n = 1;; ++n) {
+        NgramRecord& e = table.at(event);
+        e.count++;
+        e.context = context;
+        e.lower = lower;
+        e.order = n;
+        // The context cannot reach before the line-start marker.
+        if (n == order || i < static_cast<std::size_t>(n)) break;
+        lower = event;
+        context = mix(context, seq[i - n]);
+        event = mix(event, seq[i - n]);
+      }
+    }
+  }
+
+  // Per context h: c(h) = n-gram tokens following it, t(h) = distinct symbols following it.
+  // Every context is itself a record (an n-gram one shorter, or the line start), so this
+  // pass only updates records and never grows the table under its own iteration.
+  std::uint64_t root_total = 0, root_types = 0;
+  for (NgramRecord& e : table.slots()) {
+    if (e.key == 0 || e.order == 0) continue;
+    if (e.order == 1) {
+      root_total += e.count;
+      root_types += 1;
+    } else if (NgramRecord* c = table.find(e.context)) {
+      c->followers += e.count;
+      c->types += 1;
+    }
+  }
+
+  CharLanguageModel model;
+  model.order_ = order;
+  if (root_total == 0) {  // no text: a valid model that predicts the uniform floor
+    model.build_table({});
+    return model;
+  }
+  // Unigrams interpolate with a uniform distribution over the V seen symbols plus one slot
+  // for every unseen one, so an unseen symbol keeps a small, fixed probability.
+  const double uniform = 1.0 / static_cast<double>(root_types + 1);
+  model.log_uniform_ = static_cast<float>(std::log(uniform));
+  model.root_backoff_ = static_cast<float>(
+      std::log(static_cast<double>(root_types) / static_cast<double>(root_total + root_types)));
+
+  // Interpolated Witten-Bell, lowest order first so each n-gram's backoff is ready:
+  //   P(w|h) = (c(h,w) + t(h)·P(w|h')) / (c(h) + t(h)),   h' = h without its first symbol.
+  for (int n = 1; n <= order; ++n) {
+    for (NgramRecord& e : table.slots()) {
+      if (e.key == 0 || e.order != n) continue;
+      double followers, types, lower;
+      if (n == 1) {
+        followers = static_cast<double>(root_total);
+        types = static_cast<double>(root_types);
+        lower = uniform;
+      } else {
+        const NgramRecord* c = table.find(e.context);
+        const NgramRecord* l = table.find(e.lower);
+        followers = c ? static_cast<double>(c->followers) : 0.0;
+        types = c ? static_cast<double>(c->types) : 0.0;
+        lower = l ? l->prob : uniform;
+      }
+      e.prob = (static_cast<double>(e.count) + types * lower) / (followers + types);
+    }
+  }
+
+  // Backoff form: an n-gram's entry holds log P(w|h); a context's entry holds
+  // log γ(h) = log t(h)/(c(h)+t(h)), the mass left for symbols not seen after h.
+  std::vector<Entry> entries;
+  for (const NgramRecord& r : table.slots()) {
+    if (r.key == 0) continue;
+    Entry entry;
+    entry.key = r.key;
+    if (r.order > 0) entry.log_prob = static_cast<float>(std::log(r.prob));
+    if (r.types > 0)
+      entry.backoff = static_cast<float>(std::log(
+          static_cast<double>(r.types) / static_cast<double>(r.followers + r.types)));
+    entries.push_back(entry);
+  }
+  model.build_table(entries);
+  return model;
+}
+
+void CharLanguageModel::build_table(const std::vector<Entry>& entries) {
+  count_ = entries.size();
+  // Load factor ≤ 1/2 keeps linear-probing runs short (about 1.5 probes per hit).
+  std::size_t capacity = 16;
+  while (capacity < 2 * entries.size()) capacity *= 2;
+  table_.assign(capacity, Entry{});
+  for (auto& slot : table_) slot.key = 0;
+  const std::size_t mask = capacity - 1;
+  for (const Entry& e : entries) {
+    std::size_t i = e.key & mask;
+    while (table_[i].key != 0 && table_[i].key != e.key) i = (i + 1) & mask;
+    table_[i] = e;
+  }
+}
+
+const CharLanguageModel::Entry* CharLanguageModel::find(std::uint64_t key) const {
+  key = nonzero(key);
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t i = key & mask;; i = (i + 1) & mask) {
+    const Entry& e = table_[i];
+    if (e.key == key) return &e;
+    if (e.key == 0) return nullptr;
+  }
+}
+
+float CharLanguageModel::log_prob(std::u32string_view context, char32_t next) const {
+  if (empty()) return 0.0f;
+  // The context symbols used, nearest first: the last order−1 code points, or all of them
+  // followed by the line-start marker when the line is shorter than that.
+  const std::size_t max_context = static_cast<std::size_t>(order_ - 1);
+  const int used = static_cast<int>(std::min(context.size(), max_context));
+  const int depth = used + (context.size() < max_context ? 1 : 0);
+  // events[m]: key of (m context symbols, next); contexts[m]: key of those m symbols.
+  std::uint64_t events[kMaxOrder + 1], contexts[kMaxOrder + 1];
+  events[0] = mix(kNgramSeed, next);
+  contexts[0] = kNgramSeed;
+  const std::size_t mask = table_.size() - 1;
+  __builtin_prefetch(&table_[nonzero(events[0]) & mask]);
+  for (int m = 1; m <= depth; ++m) {
+    const char32_t s = m <= used ? context[context.size() - m] : kLineStart;
+    events[m] = mix(events[m - 1], s);
+    contexts[m] = mix(contexts[m - 1], s);
+    // A table much larger than the cache costs a miss per probe; fetching every slot this
+    // query may touch up front lets those misses overlap instead of queueing.
+    __builtin_prefetch(&table_[nonzero(events[m]) & mask]);
+    __builtin_prefetch(&table_[nonzero(contexts[m]) & mask]);
+  }
+  // The longest seen n-gram ending in `next` gives the probability; an unseen symbol gets
+  // its share of the unigram model's uniform floor.
+  const Entry* e = find(events[0]);
+  float best = (e && e->log_prob <= 0) ? e->log_prob : log_uniform_ + root_backoff_;
+  int found = 0;
+  if (e && e->log_prob <= 0) {
+    // If (h, w) is unseen then (xh, w) is too, so the first miss ends the search.
+    for (int m = 1; m <= depth; ++m) {
+      const Entry* longer = find(events[m]);
+      if (!longer || longer->log_prob > 0) break;
+      best = longer->log_prob;
+      found = m;
+    }
+  }
+  // Every seen context longer than that one passes on only its backoff share.
+  float backoff = 0;
+  for (int m = found + 1; m <= depth; ++m) {
+    const Entry* c = find(contexts[m]);
+    if (!c) break;  // an unseen context has no seen extensions either
+    backoff += c->backoff;
+  }
+  return best + backoff;
+}
+
+void CharLanguageModel::save(BinaryWriter& out) const {
+  out.u32(static_cast<std::uint32_t>(order_));
+  put_f32(out, log_uniform_);
+  put_f32(out, root_backoff_);
+  std::vector<Entry> entries;
+  entries.reserve(count_);
+  for (const Entry& e : table_)
+    if (e.key != 0) entries.push_back(e);
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  out.u64(entries.size());
+  for (const Entry& e : entries) {
+    out.u64(e.key);
+    put_f32(out, e.log_prob);
+    put_f32(out, e.backoff);
+  }
+}
+
+CharLanguageModel CharLanguageModel::load(BinaryReader& in) {
+  CharLanguageModel model;
+  std::uint32_t order = in.u32();
+  if (order > static_cast<std::uint32_t>(kMaxOrder))
+    throw ModelError("language model n-gram order " + std::to_string(order) +
+                     " is over the maximum " + std::to_string(kMaxOrder) + "; the file is corrupt");
+  model.order_ = static_cast<int>(order);
+  model.log_uniform_ = get_f32(in);
+  model.root_backoff_ = get_f32(in);
+  std::vector<Entry> entries(get_count(in, 16));
+  for (Entry& e : entries) {
+    e.key = nonzero(in.u64());
+    e.log_prob = get_f32(in);
+    e.backoff = get_f32(in);
+  }
+  model.build_table(entries);
+  return model;
+}
+
+// =========================================================================================
+// Words
+
+bool is_word_char(char32_t c) {
+  return (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_M_MASK)) != 0;
+}
+
+char32_t WordList::fold_case(char32_t c) {
+  return static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
+}
+
+std::uint64_t WordList::extend_hash(std::uint64_t hash, char32_t folded) {
+  return mix(hash, folded);
+}
+
+WordList WordList::from_text(const std::vector<std::u32string>& lines, int min_count) {
+  std::unordered_map<std::uint64_t, int> counts;
+  for (const std::u32string& line : lines) {
+    std::uint64_t h = kEmptyHash;
+    int length = 0;
+    for (std::size_t i = 0; i <= line.size(); ++i) {
+      if (i < line.size() && is_word_char(line[i])) {
+        h = extend_hash(h, fold_case(line[i]));
+        ++length;
+      } else if (length > 0) {
+        counts[h]++;
+        h = kEmptyHash;
+        length = 0;
+      }
+    }
+  }
+  WordList list;
+  for (const auto& [h, n] : counts)
+    if (n >= min_count) list.hashes_.push_back(h);
+  std::sort(list.hashes_.begin(), list.hashes_.end());
+  return list;
+}
+
+void WordList::add(std::u32string_view word) {
+  std::uint64_t h = kEmptyHash;
+  for (char32_t c : word) h = extend_hash(h, fold_case(c));
+  auto it = std::lower_bound(hashes_.begin(), hashes_.end(), h);
+  if (it == hashes_.end() || *it != h) hashes_.insert(it, h);
+}
+
+bool WordList::contains(std::u32string_view word) const {
+  std::uint64_t h = kEmptyHash;
+  for (char32_t c : word) h = extend_hash(h, fold_case(c));
+  return contains_hash(h);
+}
+
+bool WordList::contains_hash(std::uint64_t hash) const {
+  return std::binary_search(hashes_.begin(), hashes_.end(), hash);
+}
+
+void WordList::save(BinaryWriter& out) const {
+  out.u64(hashes_.size());
+  for (std::uint64_t h : hashes_) out.u64(h);
+}
+
+WordList WordList::load(BinaryReader& in) {
+  WordList list;
+  list.hashes_.resize(get_count(in, 8));
+  for (std::uint64_t& h : list.hashes_) h = in.u64();
+  if (!std::is_sorted(list.hashes_.begin(), list.hashes_.end()))
+    throw ModelError("language model word list is not sorted; the file is corrupt");
+  return list;
+}
+
+// =========================================================================================
+// LanguagePack
+
+LanguagePack LanguagePack::train(const std::string& language,
+                                 const std::vector<std::u32string>& lines, int order,
+                                 int min_word_count) {
+  LanguagePack pack;
+  pack.language = language;
+  pack.chars = CharLanguageModel::train(lines, order);
+  pack.words = WordList::from_text(lines, min_word_count);
+  return pack;
+}
+
+std::vector<std::uint8_t> LanguagePack::to_bytes() const {
+  BinaryWriter out;
+  out.raw(kMagic, sizeof kMagic);
+  out.u32(kFormatVersion);
+  out.str(language);
+  chars.save(out);
+  words.save(out);
+  out.finish_with_crc();
+  return std::move(out.bytes);
+}
+
+LanguagePack LanguagePack::from_bytes(const std::vector<std::uint8_t>& bytes,
+                                      const std::string& name) {
+  // The magic is checked before the checksum so that a wrong file type gets the clearer error.
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw ModelError(name + " is not a Platen language model (no PLATENLM header)");
+  BinaryReader in = BinaryReader::checked<ModelError>(bytes, name);
+  char magic[sizeof kMagic];
+  in.raw(magic, sizeof magic);
+  std::uint32_t version = in.u32();
+  if (version != kFormatVersion)
+    throw ModelError("language model " + name + " has format version " + std::to_string(version) +
+                     ", this build reads version " + std::to_string(kFormatVersion) +
+                     "; rebuild it with this version of Platen");
+  LanguagePack pack;
+  pack.language = in.str();
+  try {
+    pack.chars = CharLanguageModel::load(in);
+    pack.words = WordList::load(in);
+  } catch (const ModelError& e) {
+    std::string what = e.what();
+    if (what.compare(0, name.size(), name) == 0) throw;  // the reader already named the file
+    throw ModelError(name + ": " + what);
+  }
+  return pack;
+}
+
+void LanguagePack::save(const std::string& path) const {
+  write_file_atomically(path, to_bytes());
+}
+
+LanguagePack LanguagePack::load(const std::string& path) {
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = read_file_bytes(path);
+  } catch (const Error& e) {
+    throw ModelError(std::string(e.what()) + " (language model)");
+  }
+  return from_bytes(bytes, path);
+}
+
+// =========================================================================================
+// LanguageModel
+
+void LanguageModel::add(std::shared_ptr<const LanguagePack> pack) {
+  if (!pack) return;
+  order_ = std::max(order_, pack->chars.order());
+  packs_.push_back(std::move(pack));
+}
+
+LanguageModel LanguageModel::load(const std::string& models_dir,
+                                  const std::vector<std::string>& languages) {
+  namespace fs = std::filesystem;
+  auto file_of = [&](const std::string& code) {
+    return (fs::path(models_dir) / ("lang-" + code + ".lm")).string();
+  };
+  std::vector<std::string> available;
+  std::error_code ec;
+  for (fs::directory_iterator it(models_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.size() > 8 && name.compare(0, 5, "lang-") == 0 &&
+        name.compare(name.size() - 3, 3, ".lm") == 0)
+      available.push_back(name.substr(5, name.size() - 8));
+  }
+  std::sort(available.begin(), available.end());
+
+  LanguageModel model;
+  if (languages.empty()) {
+    bool has_all = std::find(available.begin(), available.end(), "all") != available.end();
+    if (has_all) {
+      model.add(std::make_shared<LanguagePack>(LanguagePack::load(file_of("all"))));
+    } else {
+      for (const std::string& code : available)
+        model.add(std::make_shared<LanguagePack>(LanguagePack::load(file_of(code))));
+    }
+    return model;
+  }
+  for (const std::string& code : languages) {
+    if (std::find(available.begin(), available.end(), code) == available.end()) {
+      std::string known;
+      for (const std::string& a : available) known += (known.empty() ? "" : ", ") + a;
+      throw ModelError("no language model for '" + code + "' (expected " + file_of(code) +
+                       "); available: " + (known.empty() ? "none" : known) +
+                       ". Choose one of those with -l, or use --no-lm");
+    }
+    model.add(std::make_shared<LanguagePack>(LanguagePack::load(file_of(code))));
+  }
+  return model;
+}
+
+float LanguageModel::log_prob(std::u32string_view context, char32_t next) const {
+  if (packs_.empty()) return 0.0f;
+  if (packs_.size() == 1) return packs_[0]->chars.log_prob(context, next);
+  // log of the mean probability, by a running log-sum-exp.
+  double m = -std::numeric_limits<double>::infinity(), sum = 0;
+  for (const auto& pack : packs_) {
+    const double v = pack->chars.log_prob(context, next);
+    if (v > m) {
+      sum = sum * std::exp(m - v) + 1.0;
+      m = v;
+    } else {
+      sum += std::exp(v - m);
+    }
+  }
+  return static_cast<float>(m + std::log(sum / static_cast<double>(packs_.size())));
+}
+
+bool LanguageModel::contains_word_hash(std::uint64_t hash) const {
+  for (const auto& p : packs_)
+    if (p->words.contains_hash(hash)) return true;
+  return false;
+}
+
+std::vector<std::string> LanguageModel::languages() const {
+  std::vector<std::string> codes;
+  for (const auto& p : packs_) codes.push_back(p->language);
+  return codes;
+}
+
+// =========================================================================================
+// Beam search
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr int kMaxContext = CharLanguageModel::kMaxOrder - 1;
+constexpr std::uint8_t kLatin = 1, kCyrillic = 2;
+
+inline double log_add(double a, double b) {
+  if (a < b) std::swap(a, b);
+  if (b == kNegInf) return a;
+  return a + std::log1p(std::exp(b - a));
+}
+
+/// What the decoder needs to know about each class, computed once per call.
+struct SymbolInfo {
+  char32_t code = 0;
+  char32_t folded = 0;
+  bool word = false;
+  std::uint8_t script = 0;  // kLatin, kCyrillic or 0
+};
+
+/// A node of the prefix tree: one prefix, identified by its parent and last label. The
+/// language score is a function of the prefix alone, so it is computed once, at creation.
+struct Node {
+  int parent = -1;
+  int label = kCtcBlank;
+  double language = 0;  // α·log P_lm + β·length + word bonuses − script penalties
+  std::uint64_t word_hash = WordList::kEmptyHash;  // the current (unfinished) word
+  int word_length = 0;
+  std::uint8_t scripts = 0;  // scripts seen in the current word
+  std::uint8_t tail_length = 0;
+  char32_t tail[kMaxContext] = {};  // last code points, for the n-gram context
+};
+
+/// Per-symbol confidences of a decoded label sequence, defined as for best-path decoding:
+/// the highest posterior of each symbol over its run of frames. The runs come from the
+/// most probable (Viterbi) CTC alignment of `labels` to the posteriors, since the beam sums
+/// over alignments and keeps none of them.
+std::vector<float> run_confidences(const float* log_probs, int frames, int classes,
+                                   const std::vector<int>& labels) {
+  const int S = 2 * static_cast<int>(labels.size()) + 1;
+  auto label_of = [&](int s) { return s % 2 ? labels[s / 2] : kCtcBlank; };
+  auto y = [&](int t, int s) { return log_probs[static_cast<std::size_t>(t) * classes + label_of(s)]; };
+  // from[t·S + s]: how state s at frame t was entered (0 stay, 1 from s−1, 2 from s−2).
+  std::vector<std::uint8_t> from(static_cast<std::size_t>(frames) * S, 0);
+  std::vector<double> prev(S, kNegInf), cur(S);
+  prev[0] = y(0, 0);
+  if (S > 1) prev[1] = y(0, 1);
+  for (int t = 1; t < frames; ++t) {
+    for (int s = 0; s < S; ++s) {
+      double best = prev[s];
+      std::uint8_t how = 0;
+      if (s >= 1 && prev[s - 1] > best) best = prev[s - 1], how = 1;
+      if (s >= 2 && s % 2 && label_of(s) != label_of(s - 2) && prev[s - 2] > best)
+        best = prev[s - 2], how = 2;
+      cur[s] = best == kNegInf ? kNegInf : best + y(t, s);
+      from[static_cast<std::size_t>(t) * S + s] = how;
+    }
+    std::swap(prev, cur);
+  }
+  int s = S > 1 && prev[S - 2] > prev[S - 1] ? S - 2 : S - 1;
+  std::vector<float> confidence(labels.size(), 0.0f);
+  for (int t = frames - 1; t >= 0; --t) {
+    if (s % 2) {
+      float& c = confidence[s / 2];
+      c = std::max(c, static_cast<float>(std::exp(y(t, s))));
+    }
+    if (t > 0) s -= from[static_cast<std::size_t>(t) * S + s];
+  }
+  return confidence;
+}
+
+/// An extension to a prefix not in the tree yet, waiting to see whether it can make the beam.
+struct Pending {
+  double optimistic;  // its score if the LM gave it probability 1 and every bonus applied
+  double acoustic;    // log P_ctc contribution: from-score of the parent + log y_t(c)
+  int parent;
+  int label;
+};
+
+/// Child lookup of the prefix tree: (parent, label) → node, open addressing with linear
+/// probing. A prefix that stays in the beam over many frames of flat posteriors collects
+/// hundreds of children, too many to scan; std::unordered_map would allocate per insert.
+class ChildTable {
+ public:
+  void clear(std::size_t expected) {
+    std::size_t capacity = 64;
+    while (capacity < 2 * expected) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+    size_ = 0;
+  }
+  /// Node id stored for `key` (> 0), or -1.
+  int find(std::uint64_t key) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+      if (slots_[i].key == key) return slots_[i].node;
+      if (slots_[i].key == 0) return -1;
+    }
+  }
+  void insert(std::uint64_t key, int node) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash(key) & mask;
+    while (slots_[i].key != 0) i = (i + 1) & mask;
+    slots_[i] = {key, node};
+    ++size_;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    int node = -1;
+  };
+  static std::size_t hash(std::uint64_t key) { return (key * 0x9E3779B97F4A7C15ULL) >> 20; }
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    size_ = 0;
+    for (const Slot& s : old)
+      if (s.key != 0) insert(s.key, s.node);
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+/// Buffers of one thread's decoding, kept between calls so that a page of lines allocates
+/// only while the first (longest) lines grow them.
+struct BeamWorkspace {
+  ChildTable children;
+  std::vector<Node> nodes;
+  std::vector<double> pb, pnb, nb, nnb;  // current and next acoustic scores per node
+  std::vector<char> in_next;
+  std::vector<int> beam, touched, candidates;
+  std::vector<Pending> pending;
+  std::vector<double> top;  // min-heap of the best scores of the frame
+  std::vector<std::pair<double, int>> ranked;
+};
+
+}  // namespace
+
+std::u32string beam_search(const float* log_probs, int frames, int classes,
+                           const Alphabet& alphabet, const LanguageModel* lm,
+                           const LmDecodeOptions& options, std::vector<float>* confidences) {
+  if (classes != alphabet.size())
+    throw std::invalid_argument("beam_search: " + std::to_string(classes) +
+                                " classes but the alphabet has " +
+                                std::to_string(alphabet.size()));
+  if (confidences) confidences->clear();
+  if (frames <= 0 || classes <= 1) return {};
+
+  std::vector<SymbolInfo> info(classes);
+  for (int c = 1; c < classes; ++c) {
+    SymbolInfo& s = info[c];
+    s.code = alphabet.symbol(c);
+    s.word = is_word_char(s.code);
+    s.folded = WordList::fold_case(s.code);
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(s.code), &err);
+    if (U_SUCCESS(err) && s.word)
+      s.script = script == USCRIPT_LATIN ? kLatin : script == USCRIPT_CYRILLIC ? kCyrillic : 0;
+  }
+  const bool use_lm = lm && !lm->empty();
+  const int context_length = use_lm ? std::min(lm->order() - 1, kMaxContext) : 0;
+  const double alpha = options.lm_weight, beta = use_lm ? options.char_bonus : 0.0;
+  const double max_word_bonus = use_lm ? std::max(0.0f, options.word_bonus) : 0.0;
+  const int beam_width = std::max(1, options.beam_width);
+  const int max_candidates = std::max(0, options.max_candidates);
+
+  thread_local BeamWorkspace w;
+  auto& nodes = w.nodes;
+  auto &pb = w.pb, &pnb = w.pnb, &nb = w.nb, &nnb = w.nnb;
+  nodes.assign(1, Node{});  // node 0: the empty prefix
+  pb.assign(1, 0.0);
+  pnb.assign(1, kNegInf);
+  nb.assign(1, kNegInf);
+  nnb.assign(1, kNegInf);
+  w.in_next.assign(1, 0);
+  w.beam.assign(1, 0);
+
+  auto word_end_bonus = [&](const Node& n) {
+    return use_lm && n.word_length >= 2 && lm->contains_word_hash(n.word_hash)
+               ? options.word_bonus
+               : 0.0f;
+  };
+  w.children.clear(static_cast<std::size_t>(frames) * beam_width * 2);
+  auto child_key = [&](int parent, int label) {
+    return static_cast<std::uint64_t>(parent) * classes + label + 1;  // never 0
+  };
+  auto make_child = [&](int parent, int label) {
+    const Node& p = nodes[parent];
+    const SymbolInfo& s = info[label];
+    Node n;
+    n.parent = parent;
+    n.label = label;
+    n.language = p.language;
+    if (use_lm)
+      n.language += alpha * lm->log_prob(std::u32string_view(p.tail, p.tail_length), s.code) + beta;
+    if (s.word) {
+      n.word_hash = WordList::extend_hash(p.word_hash, s.folded);
+      n.word_length = p.word_length + 1;
+      n.scripts = p.scripts | s.script;
+      // Typewritten words are in one script; a Latin/Cyrillic mix almost always means two
+      // look-alike glyphs (o/о, p/р…) were confused, so the mix must be earned by the image.
+      if (n.scripts == (kLatin | kCyrillic) && p.scripts != n.scripts)
+        n.language -= options.mixed_script_penalty;
+    } else {
+      n.language += word_end_bonus(p);
+    }
+    if (context_length > 0) {
+      int keep = std::min<int>(p.tail_length, context_length - 1);
+      std::copy(p.tail + p.tail_length - keep, p.tail + p.tail_length, n.tail);
+      n.tail[keep] = s.code;
+      n.tail_length = static_cast<std::uint8_t>(keep + 1);
+    }
+    const int id = static_cast<int>(nodes.size());
+    w.children.insert(child_key(parent, label), id);
+    nodes.push_back(n);
+    pb.push_back(kNegInf);
+    pnb.push_back(kNegInf);
+    nb.push_back(kNegInf);
+    nnb.push_back(kNegInf);
+    w.in_next.push_back(0);
+    return id;
+  };
+  auto touch = [&](int n) {
+    if (w.in_next[n]) return;
+    w.in_next[n] = 1;
+    nb[n] = nnb[n] = kNegInf;
+    w.touched.push_back(n);
+  };
+  auto score = [&](int n) { return log_add(nb[n], nnb[n]) + nodes[n].language; };
+
+  for (int t = 0; t < frames; ++t) {
+    const float* y = log_probs + static_cast<std::size_t>(t) * classes;
+    auto& candidates = w.candidates;
+    candidates.clear();
+    for (int c = 1; c < classes; ++c)
+      if (y[c] >= options.candidate_log_prob) candidates.push_back(c);
+    if (static_cast<int>(candidates.size()) > max_candidates) {
+      std::partial_sort(candidates.begin(), candidates.begin() + max_candidates,
+                        candidates.end(), [&](int a, int b) { return y[a] > y[b]; });
+      candidates.resize(max_candidates);
+    }
+
+    // Pass 1: everything that lands on prefixes already in the tree (Hannun et al. 2014,
+    // Algorithm 1); extensions to new prefixes wait in `pending`.
+    w.touched.clear();
+    w.pending.clear();
+    for (int n : w.beam) {
+      const double total = log_add(pb[n], pnb[n]);
+      touch(n);
+      nb[n] = log_add(nb[n], total + y[kCtcBlank]);
+      const int last = nodes[n].label;
+      // The last symbol repeated without a blank collapses into the same prefix.
+      if (last != kCtcBlank) nnb[n] = log_add(nnb[n], pnb[n] + y[last]);
+      for (int c : candidates) {
+        // A repeat of the last symbol only starts a new one after a blank.
+        const double from = (c == last ? pb[n] : total) + y[c];
+        if (from == kNegInf) continue;
+        const int child = w.children.find(child_key(n, c));
+        if (child >= 0) {
+          touch(child);
+          nnb[child] = log_add(nnb[child], from);
+        } else {
+          double bound = from + nodes[n].language + beta + (info[c].word ? 0.0 : max_word_bonus);
+          w.pending.push_back({bound, from, n, c});
+        }
+      }
+    }
+
+    // Pass 2: new prefixes, best bound first, only while one could still enter the beam.
+    // The bound can only overestimate (log P_lm ≤ 0, penalties ≥ 0), so stopping at the
+    // beam's current floor loses nothing, and most LM queries of a frame are never made.
+    auto& top = w.top;
+    top.clear();
+    auto offer = [&](double v) {
+      if (static_cast<int>(top.size()) < beam_width) {
+        top.push_back(v);
+        std::push_heap(top.begin(), top.end(), std::greater<double>());
+      } else if (v > top.front()) {
+        std::pop_heap(top.begin(), top.end(), std::greater<double>());
+        top.back() = v;
+        std::push_heap(top.begin(), top.end(), std::greater<double>());
+      }
+    };
+    auto floor = [&] { return static_cast<int>(top.size()) < beam_width ? kNegInf : top.front(); };
+    for (int n : w.touched) offer(score(n));
+    // A heap, not a sort: usually only a few of the pending extensions are ever taken.
+    auto lower_bound_first = [](const Pending& a, const Pending& b) {
+      return a.optimistic < b.optimistic;
+    };
+    std::make_heap(w.pending.begin(), w.pending.end(), lower_bound_first);
+    for (auto end = w.pending.end(); end != w.pending.begin(); --end) {
+      std::pop_heap(w.pending.begin(), end, lower_bound_first);
+      const Pending& e = *(end - 1);
+      if (e.optimistic < floor()) break;
+      const int child = make_child(e.parent, e.label);
+      touch(child);
+      nnb[child] = e.acoustic;
+      offer(score(child));
+    }
+
+    auto& ranked = w.ranked;
+    ranked.clear();
+    for (int n : w.touched) ranked.emplace_back(score(n), n);
+    if (static_cast<int>(ranked.size()) > beam_width) {
+      std::nth_element(ranked.begin(), ranked.begin() + beam_width, ranked.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      ranked.resize(beam_width);
+    }
+    w.beam.clear();
+    for (const auto& [value, n] : ranked) {
+      w.beam.push_back(n);
+      pb[n] = nb[n];
+      pnb[n] = nnb[n];
+    }
+    for (int n : w.touched) w.in_next[n] = 0;
+  }
+
+  // Final choice: close each prefix (line end, last word) before comparing.
+  int best = 0;
+  double best_score = kNegInf;
+  for (int n : w.beam) {
+    const Node& node = nodes[n];
+    double value = log_add(pb[n], pnb[n]) + node.language + word_end_bonus(node);
+    if (use_lm)
+      value += alpha * lm->log_prob(std::u32string_view(node.tail, node.tail_length),
+                                    CharLanguageModel::kLineEnd);
+    if (value > best_score) {
+      best_score = value;
+      best = n;
+    }
+  }
+  std::vector<int> labels;
+  for (int n = best; n != 0; n = nodes[n].parent) labels.push_back(nodes[n].label);
+  std::reverse(labels.begin(), labels.end());
+  std::u32string text;
+  for (int label : labels) text.push_back(info[label].code);
+  if (confidences) *confidences = run_confidences(log_probs, frames, classes, labels);
+  return text;
+}
+
+}  // namespace platen

@@ -1,0 +1,142 @@
+#pragma once
+// Synthetic training lines: one line of text drawn with FreeType from a font file and then
+// degraded the way a typewritten page ages and is scanned — uneven strikes, ribbon grain,
+// clogged and broken type, ink spread, blur, paper tone and noise, small rotations,
+// bilevel scans, JPEG blocks, low resolution and faint carbon copies.
+//
+// The look was tuned by eye against the real line crops of the EHRI and TapusCorpus sets
+// (../shared/datasets/typewritten/train/lines: 48 px high, x-height 8–16 px, paper 200–245,
+// darkest ink 0–110, baseline about 70 % down the crop, bits of the neighbouring lines at the
+// top and bottom of some crops). No code or image is taken from elsewhere.
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include "core/grey_image.h"
+
+// FreeType handles, forward-declared so that callers do not pull in FreeType's headers.
+struct FT_LibraryRec_;
+struct FT_FaceRec_;
+
+namespace platen {
+
+namespace detail {
+struct GlyphBitmap;  // a rendered glyph, private to line_renderer.cpp
+}
+
+/// Every knob of one rendered line. Lengths marked "x-heights" scale with the type size, so a
+/// style can be reused at any resolution. The defaults draw a clean, undegraded line
+/// (black ink on white paper, nothing random) — see LineStyle::clean() and sample_line_style().
+struct LineStyle {
+  // --- Geometry -------------------------------------------------------------------------
+  double x_height = 14;          ///< x-height at scan resolution, px (typewriters at 100–300 dpi: 6–25)
+  double width_scale = 1.0;      ///< horizontal stretch of the type (elite vs pica faces), 0.8–1.2
+  double letter_spacing = 0;     ///< extra advance after each character, x-heights
+  double jitter_x = 0;           ///< SD of each strike's horizontal offset, x-heights
+  double jitter_y = 0;           ///< SD of each strike's baseline offset, x-heights
+  double rotation_deg = 0;       ///< line rotation, degrees (applied as a vertical shear; |θ| ≤ 2)
+  double baseline_wave = 0;      ///< amplitude of a slow bend of the baseline, x-heights
+  // --- Ink ------------------------------------------------------------------------------
+  double ink_density = 1.0;      ///< mean darkness of a strike, 0 (none) – 1 (full ribbon)
+  double strike_variation = 0;   ///< SD of a strike's darkness around ink_density
+  double ribbon_fade = 0;        ///< darkness lost along the line by a worn ribbon patch, 0–1
+  double ribbon_texture = 0;     ///< strength of the fabric grain in the ink, 0–1
+  double filled_rate = 0;        ///< share of strikes whose counters are clogged with ink
+  double broken_rate = 0;        ///< share of strikes with gaps in their strokes
+  double overstrike_rate = 0;    ///< share of strikes typed twice, slightly offset (bold look)
+  double ink_spread = 0;         ///< radius of grey dilation (> 0, ink bleeding) or erosion (< 0), x-heights
+  double edge_roughness = 0;     ///< raggedness of stroke edges (ink wicking into paper fibres), 0–1
+  double underline_rate = 0;     ///< chance that one word is underlined with typed '_' strikes
+  // --- Scan -----------------------------------------------------------------------------
+  double blur_sigma = 0;         ///< Gaussian blur of the ink, scan px
+  int paper_tone = 255;          ///< mean paper grey, 0–255
+  int ink_tone = 0;              ///< grey of a full-density strike, 0–255 (carbon copies: 90–160)
+  double paper_variation = 0;    ///< amplitude of slow paper unevenness (stains, light falloff), grey levels
+  double noise_sigma = 0;        ///< SD of per-pixel scanner noise, grey levels
+  double dirt = 0;               ///< dark specks of dirt per 10,000 scan px²
+  bool bilevel = false;          ///< threshold to pure black and white, as 1-bit scans are
+  int jpeg_quality = 0;          ///< JPEG round-trip at scan resolution (1–100); 0 = none
+  // --- Crop -----------------------------------------------------------------------------
+  double crop_height = 4.0;      ///< crop height in x-heights (real crops: about 3–6)
+  double baseline_position = 0.7;///< baseline's distance from the crop top, share of crop height
+  double margin_left = 0.5;      ///< paper left of the first strike, x-heights
+  double margin_right = 0.5;     ///< paper right of the last strike, x-heights
+  bool neighbours = false;       ///< draw bits of the lines above and below, as tight crops show
+  double neighbour_pitch = 1.0;  ///< distance to those lines, share of crop height
+  bool polygon_crop = false;     ///< flat page tone outside a random polygon around the line, as
+                                 ///< the real crops were cut along their ALTO polygons
+  int output_height = 48;        ///< scale the crop to this height, px (the real set's 48); 0 = scan size
+  int output_jpeg_quality = 0;   ///< final JPEG round-trip after scaling (the real set used 92); 0 = none
+
+  /// A crisp line: no jitter, no noise, black on white, x-height 14 px, 48 px output.
+  static LineStyle clean();
+};
+
+/// Draws a random style from the mixture Platen trains on: mostly ordinary ribbon copies, some
+/// faint carbon copies, heavy clogged type, worn ribbons, 1-bit scans. Uses only `rng`, so a
+/// seed reproduces the style. The ranges follow the measurements given at the top of this file.
+LineStyle sample_line_style(std::mt19937& rng);
+
+/// Renders text lines with one font file. Not thread-safe (a FreeType face keeps per-call
+/// state): give each thread its own LineRenderer.
+class LineRenderer {
+ public:
+  /// Opens `font_path` (TrueType, OpenType, Type 1). Throws DataError naming the file when
+  /// FreeType cannot open it or it has no Unicode character map.
+  explicit LineRenderer(const std::string& font_path);
+  ~LineRenderer();
+  LineRenderer(LineRenderer&&) noexcept;
+  LineRenderer& operator=(LineRenderer&&) noexcept;
+  LineRenderer(const LineRenderer&) = delete;
+  LineRenderer& operator=(const LineRenderer&) = delete;
+
+  const std::string& font_path() const { return font_path_; }
+
+  /// Code points of `text` this font cannot draw, each once, in order of appearance: those
+  /// without a glyph (FT_Get_Char_Index == 0, which would print the .notdef "tofu" box) and
+  /// those mapped to an empty glyph. Whitespace never counts as missing. Empty = renderable.
+  std::u32string missing_glyphs(const std::u32string& text);
+
+  /// Renders `text` (code points, NFC; tabs count as spaces) in `style`, drawing every random
+  /// choice (jitter, per-strike ink, noise, neighbour lines) from `rng`. Returns an 8-bit crop,
+  /// 0 = ink, 255 = paper, of height style.output_height (or the scan height when that is 0)
+  /// and a width that follows the text.
+  /// Throws DataError when the text has no visible character, or when the font lacks a glyph
+  /// (see missing_glyphs): a model must never learn a tofu box under a letter's label.
+  GreyImage render(const std::u32string& text, const LineStyle& style, std::mt19937& rng);
+
+  /// Convenience: UTF-8 text, style drawn with sample_line_style from a generator seeded with
+  /// `seed`, so equal seeds give equal images.
+  GreyImage render(const std::string& utf8_text, std::uint32_t seed);
+
+ private:
+  struct LibraryDeleter {
+    void operator()(FT_LibraryRec_* library) const;
+  };
+  struct FaceDeleter {
+    void operator()(FT_FaceRec_* face) const;
+  };
+  struct Canvas;
+
+  /// Sets the face's size so that its x-height is `x_height` px and its width scaled.
+  void set_size(double x_height, double width_scale);
+  /// The glyph of `c` rendered at the current size, cached in `canvas` for the line.
+  const detail::GlyphBitmap& glyph(char32_t c, Canvas& canvas);
+  /// Draws one line of code points onto the canvas with its baseline at `baseline_y`.
+  void draw_text(const std::u32string& text, double pen_x, double baseline_y,
+                 const LineStyle& style, double scale, bool main_line, Canvas& canvas,
+                 std::mt19937& rng);
+  /// True when `c` has a glyph with an outline (cached per code point).
+  bool has_glyph(char32_t c);
+
+  std::string font_path_;
+  std::unique_ptr<FT_LibraryRec_, LibraryDeleter> library_;
+  std::unique_ptr<FT_FaceRec_, FaceDeleter> face_;
+  double x_height_per_em_ = 0.5;  ///< the face's x-height as a share of its em
+  std::unordered_map<char32_t, bool> presence_;  ///< cache behind has_glyph
+};
+
+}  // namespace platen

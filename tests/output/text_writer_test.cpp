@@ -1,0 +1,125 @@
+#include "output/text_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "core/errors.h"
+#include "test_paths.h"
+
+namespace platen {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+PageText page(const std::string& file, int index, int count, const std::string& text, bool ok = true) {
+  return PageText{file, index, count, ok, text};
+}
+
+TEST(AssemblePageText, EveryLineEndsWithNewlineAndEmptyLinesAreDropped) {
+  EXPECT_EQ(assemble_page_text({"Dear Sir,", "", "yours"}), "Dear Sir,\nyours\n");
+  EXPECT_EQ(assemble_page_text({}), "");
+  EXPECT_EQ(assemble_page_text({"", ""}), "");
+}
+
+TEST(OutputStem, DropsFolderAndLastExtensionAndNamesStandardInput) {
+  EXPECT_EQ(output_stem("scans/letter.1938.tif"), "letter.1938");
+  EXPECT_EQ(output_stem("page.png"), "page");
+  EXPECT_EQ(output_stem("-"), "stdin");
+  EXPECT_EQ(fs::path(output_path_for("out", "a/b.jpg")), fs::path("out") / "b.txt");
+}
+
+TEST(TextWriter, SinglePageHasNoFormFeed) {
+  std::ostringstream out;
+  TextWriter writer(out);
+  writer.add(page("a.png", 0, 1, "one\n"));
+  EXPECT_EQ(out.str(), "one\n");
+  EXPECT_FALSE(writer.pending());
+}
+
+TEST(TextWriter, PagesOfConsecutiveFilesAreSeparatedByFormFeeds) {
+  std::ostringstream out;
+  TextWriter writer(out);
+  writer.add(page("a.png", 0, 1, "one\n"));
+  writer.add(page("b.tif", 0, 2, "two\n"));
+  writer.add(page("b.tif", 1, 2, "three\n"));
+  EXPECT_EQ(out.str(), "one\n\ftwo\n\fthree\n");
+}
+
+TEST(TextWriter, FailedPageKeepsAnEmptySlotInItsFile) {
+  std::ostringstream out;
+  TextWriter writer(out);
+  writer.add(page("b.tif", 0, 3, "one\n"));
+  writer.add(page("b.tif", 1, 3, "ignored\n", false));
+  writer.add(page("b.tif", 2, 3, "three\n"));
+  EXPECT_EQ(out.str(), "one\n\f\fthree\n");
+}
+
+TEST(TextWriter, FileWhosePagesAllFailedWritesNothing) {
+  std::ostringstream out;
+  TextWriter writer(out);
+  writer.add(page("a.png", 0, 1, "one\n"));
+  writer.add(page("missing.png", 0, 1, "", false));
+  writer.add(page("c.png", 0, 1, "three\n"));
+  EXPECT_EQ(out.str(), "one\n\fthree\n");
+}
+
+TEST(TextWriter, WithoutFormFeedsPagesAreJustConcatenated) {
+  std::ostringstream out;
+  TextWriter writer(out, false);
+  writer.add(page("l1.png", 0, 1, "first line\n"));
+  writer.add(page("l2.png", 0, 1, "\n"));
+  EXPECT_EQ(out.str(), "first line\n\n");
+}
+
+TEST(TextWriter, WritesOneFilePerInputAndLeavesNoTemporaryFile) {
+  const fs::path dir = test::make_temp_dir();
+  TextWriter writer(dir.string());
+  writer.add(page("scans/a.png", 0, 1, "one\n"));
+  writer.add(page("b.tif", 0, 2, "two\n"));
+  EXPECT_FALSE(fs::exists(dir / "b.txt")) << "written before its last page arrived";
+  writer.add(page("b.tif", 1, 2, ""));
+  writer.add(page("-", 0, 1, "in\n"));
+  writer.add(page("gone.png", 0, 1, "", false));
+  EXPECT_EQ(read_text(dir / "a.txt"), "one\n");
+  EXPECT_EQ(read_text(dir / "b.txt"), "two\n\f");
+  EXPECT_EQ(read_text(dir / "stdin.txt"), "in\n");
+  EXPECT_FALSE(fs::exists(dir / "gone.txt"));
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    ++files;
+    EXPECT_EQ(entry.path().extension(), ".txt") << entry.path();
+  }
+  EXPECT_EQ(files, 3);
+}
+
+TEST(TextWriter, UnwritableFolderThrowsErrorNamingTheOutputFile) {
+  TextWriter writer((fs::path(test::make_temp_dir()) / "no" / "such" / "folder").string());
+  try {
+    writer.add(page("a.png", 0, 1, "one\n"));
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(writer.pending());
+}
+
+TEST(TextWriter, PagesOutOfOrderAreRefused) {
+  std::ostringstream out;
+  TextWriter writer(out);
+  writer.add(page("b.tif", 0, 3, "one\n"));
+  EXPECT_THROW(writer.add(page("b.tif", 2, 3, "three\n")), Error);
+  EXPECT_THROW(writer.add(page("c.tif", 1, 2, "x\n")), Error);
+  EXPECT_EQ(out.str(), "");
+}
+
+}  // namespace
+}  // namespace platen
