@@ -275,7 +275,7 @@ int run_eval(int argc, char** argv) {
       std::cout << "\n";
     }
     std::cout << plain.files().size() << " lines";
-    if (problems) std::cout << " (" << problems << " inputs could not be used)";
+    if (problems) std::cout << " (" << problems << (problems == 1 ? " input" : " inputs") << " could not be used)";
     std::cout << "\n";
     print_totals("best path", plain.total());
     if (run_lm) print_totals("with LM", lm.total());

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include "cli/commands.h"
 #include "core/errors.h"
 #include "core/text.h"
@@ -95,6 +97,14 @@ int make_corpus(const SynthArgs& args) {
   return 0;
 }
 
+/// CPU time of the calling thread, ns: the per-core cost of rendering, which wall-clock time
+/// would overstate whenever other processes share the cores.
+long long thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
 /// One finished line, for the log.
 struct LineRecord {
   bool written = false;
@@ -154,7 +164,7 @@ int render_lines(const SynthArgs& args) {
   });
   std::vector<LineRecord> records(static_cast<std::size_t>(args.count));
   std::atomic<long long> done{0};
-  std::atomic<long long> render_ns{0};  ///< time spent rendering and degrading, all threads
+  std::atomic<long long> render_ns{0};  ///< CPU time spent rendering and degrading, all threads
   std::mutex error_mutex;
   std::string first_error;
   const auto start = std::chrono::steady_clock::now();
@@ -180,9 +190,9 @@ int render_lines(const SynthArgs& args) {
         if (font < 0) continue;  // counted as skipped below
         LineStyle style = args.clean ? LineStyle::clean() : sample_line_style(rng);
         if (args.height >= 0) style.output_height = args.height;
-        const auto t0 = std::chrono::steady_clock::now();
+        const long long t0 = thread_cpu_ns();
         const GreyImage image = renderers[font]->render(*text, style, rng);
-        render_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+        render_ns += thread_cpu_ns() - t0;
 
         char name[32];
         std::snprintf(name, sizeof name, "%0*lld", digits, i);
@@ -217,7 +227,7 @@ int render_lines(const SynthArgs& args) {
   std::cerr << "ocr synth: wrote " << done << " lines to " << args.out << " in " << seconds << " s ("
             << (seconds > 0 ? done / seconds : 0) << " lines/s; rendering alone "
             << (render_ns > 0 ? done * 1e9 / static_cast<double>(render_ns.load()) : 0.0)
-            << " lines/s per thread)\n";
+            << " lines/s per core)\n";
   if (skipped > 0) {
     std::cerr << "ocr synth: " << skipped << " line numbers left empty: "
               << (first_error.empty() ? "no font has every glyph of the lines tried" : first_error) << "\n";
@@ -265,11 +275,14 @@ int run_synth(int argc, char** argv) {
       if (!args.out.empty() || !args.fonts.empty() || vm.count("count"))
         throw UsageError("--make-corpus writes a corpus only; run rendering (--font, --count, --out) separately");
       if (args.corpus_lines == 0) throw UsageError("--corpus-lines must be at least 1");
+      for (const auto& dir : args.gt_dirs)
+        if (!fs::is_directory(dir)) throw UsageError("--gt-dir '" + dir + "' is not a folder");
       return make_corpus(args);
     }
     if (args.fonts.empty()) throw UsageError("no font given: use --font FILE (or --font-list FILE)");
     if (args.text.empty()) throw UsageError("no corpus given: use --text FILE (make one with --make-corpus)");
     if (args.out.empty()) throw UsageError("no output folder given: use --out DIR");
+    if (!fs::is_regular_file(args.text)) throw UsageError("corpus file '" + args.text + "' does not exist");
     if (!vm.count("count") || args.count <= 0) throw UsageError("--count must be a positive number of lines");
     if (args.height > 2000 || (vm.count("height") && args.height < 0))
       throw UsageError("--height must be between 0 and 2000 px");

@@ -24,7 +24,15 @@ struct PreparedPage {
 };
 
 /// Prepares a page: grey → background normalisation → binarisation → orientation → deskew.
-/// Throws ImageError when the page cannot be processed.
+/// Throws ImageError when the page cannot be processed (no image, out of memory).
+/// Notes: (1) blank, black or text-free pages are not an error: they come back unturned,
+/// unrotated, with a resolution from the file (150–1200 ppi) or 300; (2) orientation uses
+/// Bloomberg's ascender/descender statistics (Leptonica pixOrientDetect) and turns a page only
+/// when confident; skew uses Leptonica's projection-profile sweep and search within
+/// ±max_skew_degrees; (3) `dpi` is dpi_override when set, else the file's when it is
+/// 150–1200 ppi and within ×1.6 of the estimate from the text's x-height, else that estimate;
+/// (4) when neither a turn nor a rotation was needed, `grey` may share its
+/// pixels with `page.pix` (treat it as read-only).
 PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options = {});
 
 /// Binarises an 8 bpp grey page: background normalisation, local contrast normalisation, then a

@@ -66,8 +66,7 @@ int detect_format(const std::vector<std::uint8_t>& bytes, const std::string& nam
   if (findFileFormatBuffer(head, &format) != 0) format = IFF_UNKNOWN;
   switch (format) {
     case IFF_UNKNOWN:
-      fail(name, kNoPage,
-           "not an image in a known format (expected TIFF, PNG, JPEG or PNM)");
+      fail(name, kNoPage, "not an image in a known format (expected TIFF, PNG, JPEG or PNM)");
     case IFF_LPDF:
     case IFF_PS:
       fail(name, kNoPage,
@@ -126,8 +125,8 @@ void check_header(const std::vector<std::uint8_t>& bytes, int format, int page_i
   l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, sub_format = 0;
   l_ok rc;
   if (is_tiff(format)) {
-    rc = readHeaderMemTiff(bytes.data(), bytes.size(), page_index, &w, &h, &bps, &spp, &res,
-                           &cmap, &sub_format);
+    rc = readHeaderMemTiff(bytes.data(), bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap,
+                           &sub_format);
   } else {
     rc = pixReadHeaderMem(bytes.data(), bytes.size(), &sub_format, &w, &h, &bps, &spp, &cmap);
   }
@@ -202,8 +201,8 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
     // Leptonica's default refuses a JPEG on any libjpeg warning; scanners often write
     // harmless ones (extraneous bytes before a marker), and truncation is already caught.
     l_int32 warnings = 0;
-    pix = adopt(pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings,
-                               L_JPEG_CONTINUE_WITH_BAD_DATA));
+    pix = adopt(
+        pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA));
   } else {
     pix = adopt(pixReadMem(bytes.data(), bytes.size()));
   }
@@ -335,8 +334,10 @@ GreyImage grey_image_from_pix(Pix* grey8) {
 PixPtr pix_from_grey_image(const GreyImage& image) {
   if (image.empty()) throw ImageError("cannot make a Pix from an empty grey image");
   PixPtr pix = adopt(pixCreate(image.width, image.height, 8));
-  if (!pix) throw ImageError("out of memory making a " + std::to_string(image.width) + "x" +
-                             std::to_string(image.height) + " grey image");
+  if (!pix) {
+    throw ImageError("out of memory making a " + std::to_string(image.width) + "x" +
+                     std::to_string(image.height) + " grey image");
+  }
   l_uint32* data = pixGetData(pix.get());
   const int wpl = pixGetWpl(pix.get());
   for (int y = 0; y < image.height; ++y) {

@@ -27,20 +27,28 @@ int count_image_pages(const std::string& path);
 
 /// Decodes page `page_index` of `path`. Throws ImageError (missing, not an image, truncated,
 /// zero-sized, over kMaxImageSide) naming the file and page.
+/// Notes: (1) the size is checked from the header before decoding, so a huge image costs no
+/// memory; (2) truncation is detected from the JPEG end-of-image marker / PNG IEND chunk and
+/// from Leptonica refusing short TIFF strips and PNM data; (3) messages count pages from 1
+/// ("cannot read image 'a.tif' (page 2): ..."); (4) Leptonica's own stderr messages are
+/// silenced once per process (set PLATEN_LEPTONICA_VERBOSE=1 to keep them).
 PageImage read_image_page(const std::string& path, int page_index);
 
 /// Decodes every page of an in-memory image (e.g. standard input); `name` is used in errors.
 std::vector<PageImage> read_image_pages_from_memory(const std::vector<std::uint8_t>& bytes,
                                                     const std::string& name);
 
-/// Converts any depth to 8-bit grey (colour by luminance, 1 bpp to 0/255). Throws ImageError.
+/// Converts any depth to 8-bit grey (colour by luminance, 1 bpp to 0/255, transparent areas
+/// to white paper). An 8 bpp input without colour map is shared (pixClone), not copied: treat
+/// the result as read-only. Throws ImageError for a null or unsupported Pix.
 PixPtr to_grey(Pix* pix);
 
 /// Reads a single-page image straight into a GreyImage (used for line images in training and
 /// evaluation). Throws ImageError.
 GreyImage read_grey_image(const std::string& path);
 
-/// Copies an 8 bpp Pix into a GreyImage, and back.
+/// Copies an 8 bpp Pix into a GreyImage, and back. Throw ImageError for a Pix that is not
+/// 8 bpp without colour map, and for an empty GreyImage.
 GreyImage grey_image_from_pix(Pix* grey8);
 PixPtr pix_from_grey_image(const GreyImage& image);
 

@@ -62,9 +62,13 @@ constexpr double kSmoothYXh = 0.34;       // box filter height along y
 constexpr double kPeakRadiusXh = 1.0;     // window of the local density maximum
 constexpr double kAttachUpXh = 0.6;       // how far descenders reach below a core
 constexpr double kAttachDownXh = 1.0;     // how far ascenders and accents reach above a core
-constexpr double kLineGapXh = 4.0;        // wider ink gaps split a row into separate lines
+constexpr double kAttachSideXh = 1.0;     // how far punctuation sits past the end of a core
+constexpr double kWordGapXh = 3.5;        // gaps up to this always join (words, tabs in lists)
+constexpr double kLineGapXh = 12.0;       // gaps beyond this always split (columns)
+constexpr double kLoneGapXh = 6.0;        // in a row with no neighbours, wider gaps split
 constexpr double kJoinDyXh = 0.8;         // cores joined into a line must agree this well in y
-constexpr float kSmallWeight = 0.0f;      // weight of small marks in the density
+constexpr double kShortLineXh = 4.0;      // lines narrower than this need a clear character
+constexpr float kSmallWeight = 0.3f;      // weight of small marks in the density
 constexpr double kMarginLineShare = 0.3;  // crop margin above/below, share of the ink height
 
 struct Cell {
@@ -139,17 +143,21 @@ double estimate_x_height(const ComponentLabels& labels, int page_w, int page_h) 
     // many small fragments but little ink, so weighting by ink keeps the mode on whole letters.
     hist[h] += static_cast<double>(c.area);
   }
+  if (getenv("LFDBG_H")) { for (int h = 4; h <= std::min(max_h, 80); ++h) fprintf(stderr, "%d:%.0f ", h, hist[h]); fprintf(stderr, "\n"); }  // DEBUG-REMOVE
   // Light smoothing so that a font whose x-height falls between two integers is not split.
-  double best = 0;
-  int best_h = 0;
-  for (int h = 4; h <= max_h; ++h) {
-    const double v = hist[h - 1] + 2 * hist[h] + hist[h + 1];
-    if (v > best) {
-      best = v;
-      best_h = h;
-    }
+  std::vector<double> smooth(hist.size(), 0.0);
+  for (int h = 4; h <= max_h; ++h) smooth[h] = hist[h - 1] + 2 * hist[h] + hist[h + 1];
+  int best_h = static_cast<int>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
+  if (smooth[best_h] < 8.0 * 4 * 16) return 0.0;  // less ink than a handful of letters: no text
+  // Bold or blurred type runs letters together into words, whose height is that of their
+  // tallest letter: the ascender height can then outweigh the x-height. The x-height is the
+  // lower of the two modes, 0.6–0.85 of the other, when it is a clear peak of its own.
+  int lower = -1;
+  for (int h = static_cast<int>(std::ceil(0.6 * best_h)); h <= static_cast<int>(0.85 * best_h); ++h) {
+    if (h < 5 || smooth[h] < smooth[h - 1] || smooth[h] < smooth[h + 1]) continue;
+    if (smooth[h] >= 0.35 * smooth[best_h] && (lower < 0 || smooth[h] > smooth[lower])) lower = h;
   }
-  if (best < 8.0 * 4 * 16) return 0.0;  // less ink than a handful of letters: not a text page
+  if (lower > 0) best_h = lower;
   // Refine to the weighted mean around the mode.
   const double num = (best_h - 1) * hist[best_h - 1] + best_h * hist[best_h] + (best_h + 1) * hist[best_h + 1];
   const double den = hist[best_h - 1] + hist[best_h] + hist[best_h + 1];
@@ -367,7 +375,7 @@ struct Grid {
 
 // Pixel overlap of a component's runs with each core, as (core, px) pairs.
 std::vector<std::pair<int, long>> core_overlaps(const InkRuns& runs, const ComponentLabels& labels, int comp,
-                                                const Grid& grid) {
+                                                const Grid& grid, const std::vector<std::uint8_t>& allowed) {
   std::vector<std::pair<int, long>> out;
   const int f = grid.cell.f;
   for (int k = labels.run_start[comp]; k < labels.run_start[comp + 1]; ++k) {
@@ -375,7 +383,7 @@ std::vector<std::pair<int, long>> core_overlaps(const InkRuns& runs, const Compo
     const int cy = r.y / f;
     for (int cx = r.x0 / f, last = (r.x1 - 1) / f; cx <= last; ++cx) {
       const int core = grid.at(cx, cy);
-      if (core < 0) continue;
+      if (core < 0 || !allowed[core]) continue;
       const long n = std::min(r.x1, (cx + 1) * f) - std::max(r.x0, cx * f);
       auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == core; });
       if (it == out.end()) {
@@ -389,39 +397,50 @@ std::vector<std::pair<int, long>> core_overlaps(const InkRuns& runs, const Compo
   return out;
 }
 
-// The nearest core above or below a mark that overlaps none, or -1. A mark above a core is an
-// accent, a dot or an ascender fragment and may sit up to about one x-height above the core;
-// a mark below one is a descender fragment and sits closer. Distances are scaled by those
-// reaches so that a mark midway between two lines goes to the line below.
-int nearest_core(const InkComponent& c, const Grid& grid, double xh) {
+// The nearest allowed core above, below, left or right of a mark that overlaps none, or -1.
+// A mark above a core is an accent, a dot or an ascender fragment and may sit up to about one
+// x-height above the core; a mark below one is a descender fragment and sits closer; a mark
+// beside one is a full stop or a hyphen just past the last letter. Distances are scaled by
+// those reaches, so that a mark midway between two lines goes to the line below.
+int nearest_core(const InkComponent& c, const Grid& grid, double xh, const std::vector<std::uint8_t>& allowed) {
   const int f = grid.cell.f;
   const int reach = static_cast<int>(std::ceil(2.0 * xh / f)) + 1;
-  const int probes[3] = {c.x0 / f, ((c.x0 + c.x1) / 2) / f, (c.x1 - 1) / f};
   double best_score = 1.5;  // beyond 1.5 reaches it is a speck, not part of a line
   int best = -1;
-  for (int cx : probes) {
+  auto consider = [&](int k, double d, double scale) {
+    const double score = std::max(0.0, d) / (scale * xh);
+    if (score < best_score) {
+      best_score = score;
+      best = k;
+    }
+  };
+  const int columns[3] = {c.x0 / f, ((c.x0 + c.x1) / 2) / f, (c.x1 - 1) / f};
+  for (int cx : columns) {
     for (int cy = c.y0 / f - 1, n = 0; cy >= 0 && n < reach; --cy, ++n) {
       const int k = grid.at(cx, cy);
-      if (k < 0) continue;
-      const double d = std::max(0, c.y0 - (cy + 1) * f);
-      const double score = d / (kAttachUpXh * xh);
-      if (score < best_score) {
-        best_score = score;
-        best = k;
-      }
+      if (k < 0 || !allowed[k]) continue;
+      consider(k, c.y0 - (cy + 1) * f, kAttachUpXh);
       break;
     }
     for (int cy = (c.y1 - 1) / f + 1, n = 0; cy < grid.cell.h && n < reach; ++cy, ++n) {
       const int k = grid.at(cx, cy);
-      if (k < 0) continue;
-      const double d = std::max(0, cy * f - c.y1);
-      const double score = d / (kAttachDownXh * xh);
-      if (score < best_score) {
-        best_score = score;
-        best = k;
-      }
+      if (k < 0 || !allowed[k]) continue;
+      consider(k, cy * f - c.y1, kAttachDownXh);
       break;
     }
+  }
+  const int row = ((c.y0 + c.y1) / 2) / f;
+  for (int cx = c.x0 / f - 1, n = 0; cx >= 0 && n < reach; --cx, ++n) {
+    const int k = grid.at(cx, row);
+    if (k < 0 || !allowed[k]) continue;
+    consider(k, c.x0 - (cx + 1) * f, kAttachSideXh);
+    break;
+  }
+  for (int cx = (c.x1 - 1) / f + 1, n = 0; cx < grid.cell.w && n < reach; ++cx, ++n) {
+    const int k = grid.at(cx, row);
+    if (k < 0 || !allowed[k]) continue;
+    consider(k, cx * f - c.x1, kAttachSideXh);
+    break;
   }
   return best;
 }
@@ -475,6 +494,42 @@ void split_component(const InkRuns& runs, const ComponentLabels& labels, int com
       }
     }
   }
+}
+
+// Whether the white gap [x0, x1) on the row whose centre is at y (page px) is a gutter
+// between columns or table cells rather than a wide space inside a line: a gutter runs on
+// through the rows above and below, which are white there too, while prose above or below
+// (a sentence typed with several spaces after it) has ink across the gap. A row with no
+// neighbours splits only at very wide gaps. `ink` is the unsmoothed grid of letter ink.
+bool is_gutter(const std::vector<float>& ink, const Cell& cell, int x0, int x1, double y, double xh) {
+  if (x1 - x0 > kLineGapXh * xh) return true;
+  const int f = cell.f;
+  const int margin = static_cast<int>(std::lround(0.5 * xh));
+  const int gx0 = std::clamp((x0 + margin) / f, 0, cell.w - 1);
+  const int gx1 = std::clamp((x1 - margin) / f, gx0 + 1, cell.w);
+  const int wide0 = std::clamp(static_cast<int>((x0 - 3 * xh) / f), 0, cell.w - 1);
+  const int wide1 = std::clamp(static_cast<int>((x1 + 3 * xh) / f), wide0 + 1, cell.w);
+  bool any_neighbour = false;
+  for (int side = -1; side <= 1; side += 2) {
+    // Rows between one and four and a half x-heights away: the next line at single to double
+    // spacing, clear of this row's own ascenders and descenders.
+    const int r0 = static_cast<int>(std::floor((side < 0 ? y - 4.5 * xh : y + 1.0 * xh) / f));
+    const int r1 = static_cast<int>(std::ceil((side < 0 ? y - 1.0 * xh : y + 4.5 * xh) / f));
+    bool neighbour = false;
+    int crossed = 0;
+    for (int cx = wide0; cx < wide1; ++cx) {
+      bool inked = false;
+      for (int cy = std::max(0, r0); cy < std::min(cell.h, r1) && !inked; ++cy) {
+        inked = ink[static_cast<std::size_t>(cy) * cell.w + cx] > 0;
+      }
+      neighbour = neighbour || inked;
+      if (inked && cx >= gx0 && cx < gx1) ++crossed;
+    }
+    if (!neighbour) continue;
+    any_neighbour = true;
+    if (crossed >= 0.3 * (gx1 - gx0)) return false;  // text runs across: a wide space
+  }
+  return any_neighbour || x1 - x0 > kLoneGapXh * xh;
 }
 
 // Character cells: components overlapping in x taken together (a letter broken by a worn
@@ -802,6 +857,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   cell.w = (page_w + cell.f - 1) / cell.f;
   cell.h = (page_h + cell.f - 1) / cell.f;
   std::vector<float> density = letter_density(runs, labels, roles, nullptr, cell);
+  const std::vector<float> raw_density = density;  // unsmoothed, for the gutter test
   const int rx = std::max(1, static_cast<int>(std::lround(kSmoothXXh * xh / cell.f / 2)));
   const int ry = std::max(0, static_cast<int>(std::lround(kSmoothYXh * xh / cell.f / 2)));
   box_x(density, cell.w, cell.h, rx);
@@ -824,7 +880,36 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   }
 
   // --- 5: hand components to cores -----------------------------------------------------------
+  // First decide which cores are text: a core is text when the components that fall mainly
+  // into it (or next to it) include a character at least ~0.8 x-height tall, fragments of a
+  // broken letter taken together. Rows of dots, dashes or specks are not lines. Only then are
+  // components handed out, to text cores only, so that a letter is never cut in two against
+  // a spurious core nor left with one.
   const int nc = static_cast<int>(labels.components.size());
+  const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
+  std::vector<std::uint8_t> valid_core(cores.size(), 0);
+  {
+    const std::vector<std::uint8_t> any_core(cores.size(), 1);
+    std::vector<std::vector<int>> provisional(cores.size());
+    for (int c = 0; c < nc; ++c) {
+      if (roles[c] != Role::kLetter && roles[c] != Role::kSmall) continue;
+      const auto overlaps = core_overlaps(runs, labels, c, grid, any_core);
+      long total = 0;
+      for (const auto& o : overlaps) total += o.second;
+      if (overlaps.empty()) {
+        const int k = nearest_core(labels.components[c], grid, xh, any_core);
+        if (k >= 0) provisional[k].push_back(c);
+      } else if (overlaps[0].second >= 0.9 * total) {
+        provisional[overlaps[0].first].push_back(c);
+      }
+    }
+    for (std::size_t k = 0; k < cores.size(); ++k) {
+      for (const InkComponent& cellbox : character_cells(provisional[k], labels)) {
+        if (cellbox.height() >= min_height) valid_core[k] = 1;
+      }
+    }
+  }
+
   std::vector<int> comp_core(nc, -1);                 // -1: no line; -2: split into pieces
   std::vector<Piece> split_pieces;                    // pieces of split components, row order per component
   std::vector<std::pair<int, int>> split_ranges(nc);  // [begin, end) in split_pieces
@@ -832,7 +917,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     const Role role = roles[c];
     if (role == Role::kNoise) continue;
     const InkComponent& comp = labels.components[c];
-    const auto overlaps = core_overlaps(runs, labels, c, grid);
+    const auto overlaps = core_overlaps(runs, labels, c, grid, valid_core);
     if (role == Role::kRule) {
       // A rule inside a core's x-height band is a dash typed in the text ("----"); below or
       // above it, an underline, which belongs to no line.
@@ -847,7 +932,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     }
     if (role == Role::kTall && (overlaps.size() < 2 || comp.width() < 2 * xh)) continue;
     if (overlaps.empty()) {
-      comp_core[c] = nearest_core(comp, grid, xh);
+      comp_core[c] = nearest_core(comp, grid, xh, valid_core);
       continue;
     }
     if ((role == Role::kLetter || role == Role::kTall) && overlaps.size() > 1) {
@@ -918,22 +1003,17 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     }
   }
 
-  // A core is text when it holds a character at least ~0.8 x-height tall (fragments of a
-  // broken letter taken together): rows of dots, dashes or specks are not lines.
-  const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
   std::vector<int> valid;
   for (int k = 0; k < static_cast<int>(cores.size()); ++k) {
-    int tallest = cores[k].split_height;
-    for (const InkComponent& cellbox : character_cells(cores[k].comps, labels)) {
-      tallest = std::max(tallest, cellbox.height());
-    }
-    if (tallest >= min_height) valid.push_back(k);
+    if (valid_core[k] && cores[k].ink_area > 0) valid.push_back(k);
   }
   if (valid.empty()) return result;
 
   // --- 6: join cores along rows into lines ---------------------------------------------------
-  // Candidate joins: B starts right of A's ink, within kLineGapXh, at the same height. Greedy
-  // by gap, each core getting at most one neighbour on each side, so lines never fork.
+  // Candidate joins: B starts right of A's ink (or overlaps its end), at the same height, and
+  // the gap between them is a word space rather than a gutter between table cells or
+  // columns. Greedy by gap, each core getting at most one neighbour on each side, so lines
+  // never fork.
   struct Join {
     int a, b;
     double gap;
@@ -974,7 +1054,9 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
                                 : end_centre(B, B.ink_x0 / cell.f, (B.ink_x0 + reach) / cell.f) * cell.f;
       if (getenv("LFDBG") && A.ink_y0 > 1150 && A.ink_y0 < 1260 && B.ink_x0 - A.ink_x1 < 3 * xh) fprintf(stderr, "join? A[%d..%d y%d-%d] B[%d..%d y%d-%d] ya %.1f yb %.1f gap %d\n", A.ink_x0, A.ink_x1, A.ink_y0, A.ink_y1, B.ink_x0, B.ink_x1, B.ink_y0, B.ink_y1, ya, yb, B.ink_x0 - A.ink_x1);  // DEBUG-REMOVE
       if (std::abs(ya - yb) > kJoinDyXh * xh) continue;
-      joins.push_back({a, b, static_cast<double>(B.ink_x0 - A.ink_x1)});
+      const int gap = B.ink_x0 - A.ink_x1;
+      if (gap > kWordGapXh * xh && is_gutter(raw_density, cell, A.ink_x1, B.ink_x0, 0.5 * (ya + yb), xh)) continue;
+      joins.push_back({a, b, static_cast<double>(gap)});
     }
   }
   std::sort(joins.begin(), joins.end(), [](const Join& p, const Join& q) { return p.gap < q.gap; });
@@ -1026,7 +1108,44 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
           letterlike += cellbox.area;
         }
       }
-      const bool text = letterlike > 0 && letterlike >= 0.25 * (whole + split_area);
+      bool text = letterlike > 0 && letterlike >= 0.25 * (whole + split_area);
+      // One or two letter-sized blobs among a crowd of specks is the binarised texture of a
+      // paper edge or a stain, not a line; short lines of text ("4", "(2)") carry a few
+      // marks at most.
+      // Likewise when most of the ink is in specks: text, even faint and broken, keeps well over
+      // a third of its ink in letter-sized pieces (measured: 0.44 on the faintest dev page,
+      // 0.24 and less for paper edges).
+      int n_letters = 0, n_small = 0;
+      long letter_ink = split_area;
+      for (int c : comps) {
+        if (roles[c] == Role::kLetter) {
+          ++n_letters;
+          letter_ink += labels.components[c].area;
+        } else {
+          ++n_small;
+        }
+      }
+      if (n_letters <= 2 && split_area == 0 && n_small > 3) text = false;
+      if (letter_ink < 0.35 * (whole + split_area)) text = false;
+      if (text && line.ink_x1 - line.ink_x0 < kShortLineXh * xh) {
+        // A line of one or two characters ("4", "(2)", "3.") must show one: a dominant
+        // component of character height that is not a solid blob. Specks and the ragged
+        // binarisation of paper edges give clusters of many small bits instead.
+        int big = -1;
+        for (int c : comps) {
+          if (big < 0 || labels.components[c].area > labels.components[big].area) big = c;
+        }
+        if (big < 0) {
+          text = false;
+        } else {
+          const InkComponent& b = labels.components[big];
+          const double fill = static_cast<double>(b.area) / (static_cast<double>(b.width()) * b.height());
+          text = comps.size() <= 6 && b.height() >= 0.7 * xh && b.area >= 0.4 * whole && fill <= 0.7;
+          if (getenv("LFDBG")) fprintf(stderr, "shortline %d,%d %dx%d comps %zu big %dx%d area %ld whole %ld fill %.2f -> %d\n", line.ink_x0, line.ink_y0, line.ink_x1 - line.ink_x0, line.ink_y1 - line.ink_y0, comps.size(), b.width(), b.height(), b.area, whole, fill, text);  // DEBUG-REMOVE
+        }
+      }
+      if (getenv("LFDBG")) { long la = 0; int nl = 0, ns = 0; for (int c : comps) { if (roles[c] == Role::kLetter) { la += labels.components[c].area; ++nl; } else ++ns; }
+        fprintf(stderr, "line %d,%d %dx%d whole %ld split %ld letterlike %ld letters %d small %d lettershare %.2f -> %d\n", line.ink_x0, line.ink_y0, line.ink_x1 - line.ink_x0, line.ink_y1 - line.ink_y0, whole, split_area, letterlike, nl, ns, whole ? (double)la / whole : 0.0, text); }  // DEBUG-REMOVE
       for (int c : line.cores) cores[c].line = text ? static_cast<int>(kept.size()) : -1;
       if (text) kept.push_back(std::move(line));
     }

@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <numeric>
 
 #include "core/errors.h"
 #include "core/text.h"
 #include "recognition/ctc.h"
 #include "recognition/line_normaliser.h"
+#include "recognition/lm_decoder.h"
 #include "recognition/model.h"
 #include "recognition/network.h"
 
@@ -35,6 +37,19 @@ struct Recognizer::Impl {
   /// are not shared between threads.
   using Runners = std::map<int, std::unique_ptr<NetworkRunner>>;
   tbb::enumerable_thread_specific<Runners> runners;
+  /// Language models by language set ("eng+deu"), loaded on first use.
+  std::mutex lm_mutex;
+  std::map<std::string, std::shared_ptr<const LanguageModel>> language_models;
+
+  std::shared_ptr<const LanguageModel> language_model(const std::string& dir, const std::vector<std::string>& langs) {
+    std::string key;
+    for (const std::string& l : langs) key += (key.empty() ? "" : "+") + l;
+    std::lock_guard<std::mutex> lock(lm_mutex);
+    auto it = language_models.find(key);
+    if (it == language_models.end())
+      it = language_models.emplace(key, std::make_shared<const LanguageModel>(LanguageModel::load(dir, langs))).first;
+    return it->second;
+  }
 
   NetworkRunner& runner(const Model& model, int width) {
     Runners& mine = runners.local();
@@ -46,7 +61,10 @@ struct Recognizer::Impl {
 };
 
 Recognizer::Recognizer(const std::string& model_path)
-    : Recognizer(std::make_shared<const Model>(Model::load(model_path))) {}
+    : Recognizer(std::make_shared<const Model>(Model::load(model_path))) {
+  model_dir_ = std::filesystem::path(model_path).parent_path().string();
+  if (model_dir_.empty()) model_dir_ = ".";
+}
 
 Recognizer::Recognizer(std::shared_ptr<const Model> model)
     : model_(std::move(model)), impl_(std::make_unique<Impl>()) {
@@ -59,8 +77,10 @@ Recognizer::~Recognizer() = default;
 
 std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& images,
                                                   const DecodeOptions& options) const {
-  (void)options;
   const Model& model = *model_;
+  std::shared_ptr<const LanguageModel> lm;
+  if (options.use_language_model && !model_dir_.empty()) lm = impl_->language_model(model_dir_, options.languages);
+  if (lm && lm->empty()) lm.reset();
   const int stride = model.spec.frame_stride();
   std::vector<NormalisedLine> lines(images.size());
   tbb::parallel_for(std::size_t(0), images.size(), [&](std::size_t i) { lines[i] = normalise_line(images[i]); });
@@ -101,12 +121,18 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
     for (std::size_t n = 0; n < batch.size(); ++n) {
       const NormalisedLine& l = lines[batch[n]];
       int t = std::min(T, (l.width + stride - 1) / stride);
-      std::vector<DecodedSymbol> decoded = ctc_best_path(net.logits() + n * T * C, t, C);
-      RecognisedLine& r = results[batch[n]];
+      const float* logits = net.logits() + n * T * C;
       std::u32string text;
-      for (const DecodedSymbol& d : decoded) {
-        text.push_back(model.alphabet.symbol(d.label));
-        r.char_confidences.push_back(d.confidence);
+      RecognisedLine& r = results[batch[n]];
+      if (lm) {
+        std::vector<float> log_probs(logits, logits + static_cast<std::size_t>(t) * C);
+        log_softmax_rows(log_probs.data(), t, C);
+        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), LmDecodeOptions{}, &r.char_confidences);
+      } else {
+        for (const DecodedSymbol& d : ctc_best_path(logits, t, C)) {
+          text.push_back(model.alphabet.symbol(d.label));
+          r.char_confidences.push_back(d.confidence);
+        }
       }
       // Spaces at the ends carry no information and CTC sometimes emits them at padding.
       while (!text.empty() && text.back() == U' ') text.pop_back(), r.char_confidences.pop_back();

@@ -22,6 +22,9 @@ struct RecognisedLine {
 /// Decoding settings.
 struct DecodeOptions {
   std::vector<std::string> languages;  ///< Tesseract codes (eng, deu…); empty = all known
+  /// Beam search with the languages' character n-grams and word lists (lang-*.lm beside the
+  /// model); false = CTC best path, the image alone.
+  bool use_language_model = true;
 };
 
 /// Reads text lines. Thread-safe: each calling thread gets its own oneDNN primitives.
@@ -33,14 +36,20 @@ class Recognizer {
   ~Recognizer();
 
   /// Recognises lines (grey crops, any size). Lines are batched by width internally.
+  /// Throws ModelError when a requested language has no lang-<code>.lm beside the model.
   std::vector<RecognisedLine> recognise(const std::vector<GreyImage>& lines,
                                         const DecodeOptions& options = {}) const;
 
   const Model& model() const { return *model_; }
 
+  /// Folder the model was loaded from, where its language files are looked up ("" when the
+  /// model was given in memory: no language model then).
+  const std::string& model_dir() const { return model_dir_; }
+
  private:
   struct Impl;
   std::shared_ptr<const Model> model_;
+  std::string model_dir_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -396,10 +396,10 @@ LineStyle sample_line_style(std::mt19937& rng) {
   s.rotation_deg = clamp(normal(rng, 0.0, 0.4), -1.0, 1.0);
   s.baseline_wave = chance(rng, 0.3) ? uniform(rng, 0.0, 0.15) : 0.0;
 
-  s.ink_density = uniform(rng, 0.75, 1.0);
+  s.ink_density = uniform(rng, 0.8, 1.0);
   s.strike_variation = uniform(rng, 0.03, 0.15);
   s.ribbon_fade = chance(rng, 0.2) ? uniform(rng, 0.1, 0.3) : 0.0;
-  s.ribbon_texture = uniform(rng, 0.05, 0.45);
+  s.ribbon_texture = uniform(rng, 0.05, 0.35);
   s.filled_rate = uniform(rng, 0.0, 0.04);
   s.broken_rate = uniform(rng, 0.0, 0.03);
   s.edge_roughness = uniform(rng, 0.05, 0.45);
@@ -413,8 +413,8 @@ LineStyle sample_line_style(std::mt19937& rng) {
   s.blur_sigma = uniform(rng, 0.25, 0.9);
   s.paper_tone = chance(rng, 0.12) ? static_cast<int>(uniform(rng, 240, 256))
                                    : static_cast<int>(clamp(normal(rng, 222, 12), 185, 252));
-  s.ink_tone = static_cast<int>(uniform(rng, 5, 70));
-  s.paper_variation = uniform(rng, 0, 14);
+  s.ink_tone = static_cast<int>(uniform(rng, 0, 60));
+  s.paper_variation = uniform(rng, 0, 24);
   s.noise_sigma = uniform(rng, 1, 8);
   s.jpeg_quality = chance(rng, 0.4) ? static_cast<int>(uniform(rng, 30, 86)) : 0;
   s.dirt = chance(rng, 0.25) ? uniform(rng, 0.5, 4) : 0.0;
@@ -425,18 +425,18 @@ LineStyle sample_line_style(std::mt19937& rng) {
     s.paper_tone = static_cast<int>(uniform(rng, 200, 238));
     s.blur_sigma = uniform(rng, 0.6, 1.4);
     s.ink_spread = chance(rng, 0.7) ? uniform(rng, 0.03, 0.08) : 0.0;
-    s.ribbon_texture = uniform(rng, 0.2, 0.6);
+    s.ribbon_texture = uniform(rng, 0.15, 0.45);
     s.strike_variation = uniform(rng, 0.08, 0.2);
   } else if (heavy) {
     s.ink_density = 1.0;
     s.ink_tone = static_cast<int>(uniform(rng, 0, 40));
     s.filled_rate = uniform(rng, 0.1, 0.5);
-    s.ink_spread = uniform(rng, 0.05, 0.1);
+    s.ink_spread = uniform(rng, 0.04, 0.08);
   } else if (worn) {
     s.ink_density = uniform(rng, 0.55, 0.85);
     s.ink_tone = static_cast<int>(uniform(rng, 20, 80));
     s.broken_rate = uniform(rng, 0.08, 0.3);
-    s.ribbon_texture = uniform(rng, 0.3, 0.55);
+    s.ribbon_texture = uniform(rng, 0.25, 0.45);
     s.strike_variation = uniform(rng, 0.08, 0.2);
     s.edge_roughness = uniform(rng, 0.3, 0.6);
   } else if (bilevel) {
@@ -458,8 +458,8 @@ LineStyle sample_line_style(std::mt19937& rng) {
   // a stroke width or the letters merge: cap it at 0.11 x-height (0.66 px at 6 px type).
   s.blur_sigma = std::min(s.blur_sigma, 0.11 * s.x_height);
 
-  // Crop: real crops are 3–6 x-heights high (median 4), the baseline about 70 % down.
-  s.crop_height = clamp(normal(rng, 4.0, 0.7), 2.6, 6.5);
+  // Crop: real crops are 3–7 x-heights high (median about 4.5), the baseline about 70 % down.
+  s.crop_height = clamp(normal(rng, 4.5, 0.8), 2.8, 7.0);
   s.baseline_position = clamp(normal(rng, 0.70, 0.04), 0.6, 0.8);
   s.margin_left = uniform(rng, 0.1, 1.2);
   s.margin_right = uniform(rng, 0.1, 1.2);
@@ -547,6 +547,13 @@ std::u32string LineRenderer::missing_glyphs(const std::u32string& text) {
     if (missing.find(c) == std::u32string::npos) missing.push_back(c);
   }
   return missing;
+}
+
+double LineRenderer::advance(char32_t c, double fallback) {
+  const FT_UInt index = FT_Get_Char_Index(face_.get(), is_space(c) ? U' ' : c);
+  FT_Fixed a = 0;  // 16.16 px
+  if (index == 0 || FT_Get_Advance(face_.get(), index, FT_LOAD_NO_HINTING, &a) != 0) return fallback;
+  return a / 65536.0;
 }
 
 void LineRenderer::set_size(double x_height, double width_scale) {
@@ -687,31 +694,22 @@ const GlyphBitmap& LineRenderer::glyph(char32_t c, Canvas& canvas) {
 void LineRenderer::draw_text(const std::u32string& text, double pen_x, double baseline_y,
                              const LineStyle& style, double scale, bool main_line, Canvas& canvas,
                              std::mt19937& rng) {
-  FT_Face face = face_.get();
   const double X = scale;  // x-height in canvas px
   std::vector<std::pair<char32_t, KeyBias>> keys;  // small; a linear search beats a map here
-  auto key_bias = [&](char32_t c) -> const KeyBias& {
-    for (auto& k : keys)
+  auto key_bias = [&](char32_t c) {
+    for (const auto& k : keys)
       if (k.first == c) return k.second;
     KeyBias b;
     b.dx = normal(rng, 0, style.jitter_x * X * 0.6);
     b.dy = normal(rng, 0, style.jitter_y * X * 0.8);
     b.density = normal(rng, 0, style.strike_variation * 0.5);
     keys.emplace_back(c, b);
-    return keys.back().second;
+    return b;
   };
 
-  const FT_UInt space_index = FT_Get_Char_Index(face, U' ');
   std::vector<double> pen(text.size() + 1, pen_x);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char32_t c = is_space(text[i]) ? U' ' : text[i];
-    FT_UInt index = FT_Get_Char_Index(face, c);
-    if (c == U' ' && index == 0) index = space_index;
-    FT_Fixed advance = 0;
-    if (index == 0 || FT_Get_Advance(face, index, FT_LOAD_NO_HINTING, &advance) != 0)
-      advance = static_cast<FT_Fixed>(X * 65536);  // a space the font does not define
-    pen[i + 1] = pen[i] + advance / 65536.0 + style.letter_spacing * X;
-  }
+  for (std::size_t i = 0; i < text.size(); ++i)
+    pen[i + 1] = pen[i] + advance(text[i], X) + style.letter_spacing * X;
 
   const double underline_chance = main_line ? style.underline_rate : 0.0;
   std::size_t ul_begin = 0, ul_end = 0;
@@ -732,11 +730,11 @@ void LineRenderer::draw_text(const std::u32string& text, double pen_x, double ba
     if (is_space(text[i]) && !underline) continue;
     Strike s;
     s.c = text[i];
-    const KeyBias& k = key_bias(s.c);
+    const KeyBias k = key_bias(s.c);
     s.x = pen[i] + k.dx + normal(rng, 0, style.jitter_x * X * 0.5);
     s.y = baseline_y + k.dy + normal(rng, 0, style.jitter_y * X * 0.5);
-    // Never below half strength: a strike too faint to read must not carry a letter's label.
-    s.density = clamp(base_density + k.density + normal(rng, 0, style.strike_variation), 0.5, 1.25);
+    // Never below 60 %: a strike too faint to read must not carry a letter's label.
+    s.density = clamp(base_density + k.density + normal(rng, 0, style.strike_variation), 0.6, 1.25);
     s.filled = chance(rng, style.filled_rate);
     s.broken = chance(rng, style.broken_rate);
     if (!is_space(s.c)) {
@@ -779,18 +777,12 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
   set_size(X, clamp(style.width_scale, 0.5, 2.0));
 
   // Text width, to size the canvas: one pass over the advances (no rendering).
-  double advance = 0;
-  for (char32_t c : text) {
-    FT_UInt index = FT_Get_Char_Index(face_.get(), is_space(c) ? U' ' : c);
-    FT_Fixed a = 0;
-    if (index == 0 || FT_Get_Advance(face_.get(), index, FT_LOAD_NO_HINTING, &a) != 0)
-      a = static_cast<FT_Fixed>(X * 65536);
-    advance += a / 65536.0 + style.letter_spacing * X;
-  }
+  double advance_sum = 0;
+  for (char32_t c : text) advance_sum += advance(c, X) + style.letter_spacing * X;
   const int h_scan = std::max(8, static_cast<int>(std::lround(clamp(style.crop_height, 1.5, 12.0) * xs)));
   const int w_scan = std::max(
       8, static_cast<int>(std::ceil((clamp(style.margin_left, 0, 20) + clamp(style.margin_right, 0, 20)) * xs +
-                                    advance / s)) + 1);
+                                    advance_sum / s)) + 1);
   const int W = w_scan * s, H = h_scan * s;
   const double baseline = clamp(style.baseline_position, 0.3, 0.95) * H;
 
@@ -917,8 +909,10 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
   gaussian_blur(scan, style.blur_sigma);
   {
     // Thin faces at small sizes, blur and a light ribbon can together leave strokes so faint
-    // that the letters are guesswork. Real lines, even carbon copies, keep their stroke cores
-    // at 60 % of full darkness or more: lift the ink so its 99th percentile reaches that.
+    // that the letters are guesswork. In the real crops, even carbon copies, the stroke cores
+    // reach the full tone of their ink: lift the ink so its 99th percentile reaches 75–95 %
+    // (more for a fresh ribbon), which brings the darkest 1 % of pixels to the real crops'
+    // level (median grey 61).
     std::array<int, 65> histogram{};
     int inked = 0;
     for (float v : scan.v)
@@ -930,7 +924,7 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
       int above = 0, bin = 64;
       while (bin > 0 && (above += histogram[bin]) < inked / 100) --bin;
       const float p99 = std::max(bin, 1) / 64.0f;
-      const float floor = static_cast<float>(0.6 + 0.1 * clamp(style.ink_density, 0, 1));
+      const float floor = static_cast<float>(0.75 + 0.2 * clamp(style.ink_density, 0, 1));
       if (p99 < floor)
         for (float& v : scan.v) v = std::min(1.0f, v * floor / p99);
     }
@@ -976,7 +970,7 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
       top[k] = cut_top ? uniform(rng, 0, top_limit) : -1;
       bottom[k] = cut_bottom ? uniform(rng, bottom_limit, h_scan) : h_scan + 1;
     }
-    const int flat = std::clamp(style.paper_tone + static_cast<int>(uniform(rng, -12, 10)), 0, 255);
+    const int flat = std::clamp(style.paper_tone + static_cast<int>(uniform(rng, -10, 22)), 0, 255);
     for (int x = 0; x < w_scan; ++x) {
       const double t = static_cast<double>(x) / std::max(1, w_scan - 1) * (knots - 1);
       const int k = std::min(static_cast<int>(t), knots - 2);

