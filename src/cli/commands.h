@@ -8,5 +8,6 @@ int run_read(int argc, char** argv);   ///< `ocr [options] IMAGE...` — the mai
 int run_train(int argc, char** argv);  ///< `ocr train`
 int run_synth(int argc, char** argv);  ///< `ocr synth`
 int run_eval(int argc, char** argv);   ///< `ocr eval`
+int run_lm(int argc, char** argv);     ///< `ocr lm` — build a language model file
 
 }  // namespace platen::cli

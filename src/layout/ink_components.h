@@ -54,9 +54,9 @@ struct ComponentLabels {
   std::vector<int> run_start;
 };
 
-/// Groups runs into 8-connected components (runs on adjacent rows whose x ranges touch or
-/// overlap, diagonals included) with a union-find over runs — the run-based labelling of
-/// Rosenfeld & Pfaltz (1966) as used by most OCR engines.
+/// Groups runs into 8-connected components (runs on adjacent rows whose x ranges overlap or
+/// touch diagonally) with a union-find over runs — the run-based labelling of Rosenfeld &
+/// Pfaltz (1966) as used by most OCR engines.
 /// `run_class`, when given (one byte per run), keeps runs of different classes apart even
 /// where they touch: used to separate long underline runs from the letters they cross.
 ComponentLabels label_components(const InkRuns& runs,

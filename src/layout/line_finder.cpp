@@ -32,8 +32,6 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
-#include <cstdio>
-#include <cstdlib>
 
 #include "core/errors.h"
 #include "layout/ink_components.h"
@@ -60,6 +58,7 @@ constexpr double kHoleMinXh = 2.0;        // punch holes: round, filled, at leas
 constexpr double kSmoothXXh = 1.5;        // box filter width along x (applied twice)
 constexpr double kSmoothYXh = 0.34;       // box filter height along y
 constexpr double kPeakRadiusXh = 1.0;     // window of the local density maximum
+constexpr float kValleyDepth = 0.95f;     // a core is cut where density dips below this share
 constexpr double kAttachUpXh = 0.6;       // how far descenders reach below a core
 constexpr double kAttachDownXh = 1.0;     // how far ascenders and accents reach above a core
 constexpr double kAttachSideXh = 1.0;     // how far punctuation sits past the end of a core
@@ -67,6 +66,7 @@ constexpr double kWordGapXh = 3.5;        // gaps up to this always join (words,
 constexpr double kLineGapXh = 12.0;       // gaps beyond this always split (columns)
 constexpr double kLoneGapXh = 6.0;        // in a row with no neighbours, wider gaps split
 constexpr double kJoinDyXh = 0.8;         // cores joined into a line must agree this well in y
+constexpr double kNearNoiseLineXh = 8.0;  // lines narrower than this may not hug noise
 constexpr double kShortLineXh = 4.0;      // lines narrower than this need a clear character
 constexpr float kSmallWeight = 0.3f;      // weight of small marks in the density
 constexpr double kMarginLineShare = 0.3;  // crop margin above/below, share of the ink height
@@ -83,6 +83,7 @@ enum class Role : std::uint8_t { kLetter, kSmall, kRule, kTall, kNoise };
 struct Piece {
   int y = 0, x0 = 0, x1 = 0;
   int line = -1;
+  bool rule = false;  // from a rule component (a dash in the text, or an underline)
 };
 
 // One connected region of the core mask, with per-grid-column extent.
@@ -95,6 +96,7 @@ struct Core {
   std::vector<int> comps;        // whole components handed to this core
   long split_area = 0;           // ink of split components handed to it, px
   int split_height = 0;          // tallest share of a split component, px
+  long split_letterlike = 0;     // ink of those shares that are letter-tall, px
   int line = -1;                 // index of the line it ends up in
 
   bool covers(int cx) const { return cx >= cx0 && cx < cx1 && centre[cx - cx0] >= 0; }
@@ -102,8 +104,8 @@ struct Core {
   float centre_at(int cx) const {
     int i = std::clamp(cx, cx0, cx1 - 1) - cx0;
     if (centre[i] >= 0) return centre[i];
-    // Columns inside [cx0, cx1) always hold a core cell (the mask is 8-connected row runs
-    // spanning them), but stay safe: search the nearest filled column.
+    // Columns inside [cx0, cx1) always hold a core cell (cores link column to column), but
+    // stay safe: search the nearest filled column.
     for (int d = 1; d < cx1 - cx0; ++d) {
       if (i - d >= 0 && centre[i - d] >= 0) return centre[i - d];
       if (i + d < cx1 - cx0 && centre[i + d] >= 0) return centre[i + d];
@@ -143,7 +145,6 @@ double estimate_x_height(const ComponentLabels& labels, int page_w, int page_h) 
     // many small fragments but little ink, so weighting by ink keeps the mode on whole letters.
     hist[h] += static_cast<double>(c.area);
   }
-  if (getenv("LFDBG_H")) { for (int h = 4; h <= std::min(max_h, 80); ++h) fprintf(stderr, "%d:%.0f ", h, hist[h]); fprintf(stderr, "\n"); }  // DEBUG-REMOVE
   // Light smoothing so that a font whose x-height falls between two integers is not split.
   std::vector<double> smooth(hist.size(), 0.0);
   for (int h = 4; h <= max_h; ++h) smooth[h] = hist[h - 1] + 2 * hist[h] + hist[h + 1];
@@ -326,35 +327,153 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
   for (std::size_t i = 0; i < s.size(); ++i) {
     mask[i] = s[i] > floor_value && s[i] >= 0.5f * runmax[i];
   }
+  // Bold type at tight spacing can keep the valley between two lines above half the peak, so
+  // that their cores merge. In every column, a core run taller than 1.3 x-heights is
+  // cut at each valley (below kValleyDepth of the lower of the two peaks around it, peaks at
+  // least 1.2 x-heights apart): one line's x-height band has a single density peak.
+  const int tall = static_cast<int>(std::lround(1.3 * xh / cell.f));
+  const int too_tall = static_cast<int>(std::lround(2.0 * xh / cell.f));
+  const int apart = std::max(2, static_cast<int>(std::lround(1.2 * xh / cell.f)));
+  auto at = [&](int x, int y) { return s[static_cast<std::size_t>(y) * w + x]; };
+  for (int x = 0; x < w; ++x) {
+    int y = 0;
+    while (y < h) {
+      if (!mask[static_cast<std::size_t>(y) * w + x]) {
+        ++y;
+        continue;
+      }
+      const int y0 = y;
+      while (y < h && mask[static_cast<std::size_t>(y) * w + x]) ++y;
+      const int y1 = y;  // run [y0, y1)
+      if (y1 - y0 <= tall) continue;
+      if (y1 - y0 > too_tall) {
+        // No single line's x-height band is this tall: two lines bridged where no valley
+        // shows (word gaps, line ends). Drop the run; the lines' cores continue either side.
+        for (int yy = y0; yy < y1; ++yy) mask[static_cast<std::size_t>(yy) * w + x] = 0;
+        continue;
+      }
+      // Walk the run's local maxima; between consecutive ones far enough apart, cut at the
+      // minimum when it is deep enough.
+      int last_peak = -1;
+      for (int yy = y0; yy < y1; ++yy) {
+        const float v = at(x, yy);
+        const bool peak = (yy == y0 || v >= at(x, yy - 1)) && (yy + 1 == y1 || v > at(x, yy + 1));
+        if (!peak) continue;
+        if (last_peak >= 0 && yy - last_peak >= apart) {
+          int valley = last_peak;
+          for (int k = last_peak; k <= yy; ++k) {
+            if (at(x, k) < at(x, valley)) valley = k;
+          }
+          if (at(x, valley) < kValleyDepth * std::min(at(x, last_peak), v)) {
+            mask[static_cast<std::size_t>(valley) * w + x] = 0;
+            last_peak = yy;
+          } else if (v > at(x, last_peak)) {
+            last_peak = yy;
+          }
+        } else if (last_peak < 0 || v > at(x, last_peak)) {
+          last_peak = yy;
+        }
+      }
+    }
+  }
   return mask;
 }
 
-std::vector<Core> build_cores(const ComponentLabels& core_labels, const InkRuns& core_runs) {
-  std::vector<Core> cores(core_labels.components.size());
-  for (std::size_t k = 0; k < cores.size(); ++k) {
-    const InkComponent& c = core_labels.components[k];
-    Core& core = cores[k];
-    core.cx0 = c.x0;
-    core.cx1 = c.x1;
-    core.centre.assign(c.width(), 0.f);
-    core.top.assign(c.width(), 1 << 30);
-    core.bottom.assign(c.width(), -1);
-  }
-  std::vector<std::vector<int>> counts(cores.size());
-  for (std::size_t k = 0; k < cores.size(); ++k) counts[k].assign(cores[k].centre.size(), 0);
-  for (std::size_t i = 0; i < core_runs.runs.size(); ++i) {
-    const InkRun& r = core_runs.runs[i];
-    Core& core = cores[core_labels.run_component[i]];
-    auto& cnt = counts[core_labels.run_component[i]];
-    for (int x = r.x0; x < r.x1; ++x) {
-      const int j = x - core.cx0;
-      core.centre[j] += static_cast<float>(r.y);
-      ++cnt[j];
-      core.top[j] = std::min(core.top[j], r.y);
-      core.bottom[j] = std::max(core.bottom[j], r.y);
+// Labels the core mask. Vertical runs of core cells in neighbouring grid columns belong to the
+// same core when they share at least half of the shorter run and their middles are within a
+// third of an x-height: a core follows a skewed or curved line smoothly, but a staircase of
+// runs that merely touch, or a run bridging two lines where their tails meet at a word gap,
+// does not link the lines. Returns the label per cell (-1 = none) and the number of labels.
+std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& cell, double xh, int* count) {
+  struct Run {
+    int x, y0, y1;  // grid column, rows [y0, y1)
+  };
+  std::vector<Run> runs;
+  std::vector<int> column_start(cell.w + 1, 0);
+  for (int x = 0; x < cell.w; ++x) {
+    column_start[x] = static_cast<int>(runs.size());
+    int y = 0;
+    while (y < cell.h) {
+      if (!mask[static_cast<std::size_t>(y) * cell.w + x]) {
+        ++y;
+        continue;
+      }
+      const int y0 = y;
+      while (y < cell.h && mask[static_cast<std::size_t>(y) * cell.w + x]) ++y;
+      runs.push_back({x, y0, y});
     }
   }
-  for (std::size_t k = 0; k < cores.size(); ++k) {
+  column_start[cell.w] = static_cast<int>(runs.size());
+  std::vector<int> parent(runs.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto root = [&](int i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const double max_shift = xh / 2.0 / cell.f;  // cells
+  for (int x = 1; x < cell.w; ++x) {
+    for (int a = column_start[x - 1]; a < column_start[x]; ++a) {
+      for (int b = column_start[x]; b < column_start[x + 1]; ++b) {
+        const Run& ra = runs[a];
+        const Run& rb = runs[b];
+        if (rb.y0 >= ra.y1) break;
+        const int shared = std::min(ra.y1, rb.y1) - std::max(ra.y0, rb.y0);
+        if (shared <= 0) continue;
+        if (shared < 0.5 * std::min(ra.y1 - ra.y0, rb.y1 - rb.y0)) continue;
+        if (std::abs(0.5 * (ra.y0 + ra.y1) - 0.5 * (rb.y0 + rb.y1)) > max_shift) continue;
+        const int p = root(a), q = root(b);
+        if (p != q) parent[std::max(p, q)] = std::min(p, q);
+      }
+    }
+  }
+  std::vector<int> id(runs.size(), -1);
+  int n = 0;
+  std::vector<int> grid(mask.size(), -1);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const int r = root(static_cast<int>(i));
+    if (id[r] < 0) id[r] = n++;
+    for (int y = runs[i].y0; y < runs[i].y1; ++y) grid[static_cast<std::size_t>(y) * cell.w + runs[i].x] = id[r];
+  }
+  *count = n;
+  return grid;
+}
+
+// Per-core column extent, centre, top and bottom, from the label grid.
+std::vector<Core> build_cores(const std::vector<int>& grid, const Cell& cell, int count) {
+  std::vector<Core> cores(count);
+  for (auto& k : cores) {
+    k.cx0 = 1 << 30;
+    k.cx1 = -1;
+  }
+  for (int y = 0; y < cell.h; ++y) {
+    for (int x = 0; x < cell.w; ++x) {
+      const int k = grid[static_cast<std::size_t>(y) * cell.w + x];
+      if (k < 0) continue;
+      cores[k].cx0 = std::min(cores[k].cx0, x);
+      cores[k].cx1 = std::max(cores[k].cx1, x + 1);
+    }
+  }
+  std::vector<std::vector<int>> counts(count);
+  for (int k = 0; k < count; ++k) {
+    const int n = cores[k].cx1 - cores[k].cx0;
+    cores[k].centre.assign(n, 0.f);
+    cores[k].top.assign(n, 1 << 30);
+    cores[k].bottom.assign(n, -1);
+    counts[k].assign(n, 0);
+  }
+  for (int y = 0; y < cell.h; ++y) {
+    for (int x = 0; x < cell.w; ++x) {
+      const int k = grid[static_cast<std::size_t>(y) * cell.w + x];
+      if (k < 0) continue;
+      Core& core = cores[k];
+      const int j = x - core.cx0;
+      core.centre[j] += static_cast<float>(y);
+      ++counts[k][j];
+      core.top[j] = std::min(core.top[j], y);
+      core.bottom[j] = std::max(core.bottom[j], y);
+    }
+  }
+  for (int k = 0; k < count; ++k) {
     for (std::size_t j = 0; j < cores[k].centre.size(); ++j) {
       cores[k].centre[j] = counts[k][j] ? cores[k].centre[j] / counts[k][j] : -1.f;
     }
@@ -661,16 +780,39 @@ std::vector<int> order_lines(const std::vector<OrderItem>& items, double xh) {
 // ---------------------------------------------------------------------------------------------
 // Step 8: per-line geometry and crops.
 
-// Moving average with a window that shrinks symmetrically at the ends, so a straight (skewed)
-// path stays straight to its last column.
-std::vector<double> smooth_symmetric(const std::vector<double>& v, int radius) {
-  const int n = static_cast<int>(v.size());
-  std::vector<double> prefix(n + 1, 0.0);
-  for (int i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + v[i];
-  std::vector<double> out(n);
+// The centre path of a line from per-bin heights (`weight` = ink per bin, 0 for empty bins):
+// a weighted least-squares straight line (residual skew), plus the residuals smoothed over
+// ±3 bins (≈ ±6 x-heights) so that a curved line is followed while the ascender/descender
+// mix of single words, which moves a bin's median by a few pixels, is ironed out.
+std::vector<double> fit_path(const std::vector<double>& centre, const std::vector<double>& weight) {
+  const int n = static_cast<int>(centre.size());
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (int i = 0; i < n; ++i) {
-    const int r = std::min({radius, i, n - 1 - i});
-    out[i] = (prefix[i + r + 1] - prefix[i - r]) / (2 * r + 1);
+    const double w = weight[i];
+    sw += w;
+    sx += w * i;
+    sy += w * centre[i];
+    sxx += w * i * i;
+    sxy += w * i * centre[i];
+  }
+  double slope = 0, offset = n ? centre[0] : 0;
+  if (sw > 0) {
+    const double det = sw * sxx - sx * sx;
+    slope = std::abs(det) > 1e-9 ? (sw * sxy - sx * sy) / det : 0.0;
+    offset = (sy - slope * sx) / sw;
+  }
+  std::vector<double> residual(n);
+  for (int i = 0; i < n; ++i) residual[i] = centre[i] - (offset + slope * i);
+  // A weighted moving average, so that bins holding a single comma count for little.
+  std::vector<double> out(n);
+  constexpr int kRadius = 3;
+  for (int i = 0; i < n; ++i) {
+    double num = 0, den = 0;
+    for (int j = std::max(0, i - kRadius); j <= std::min(n - 1, i + kRadius); ++j) {
+      num += weight[j] * residual[j];
+      den += weight[j];
+    }
+    out[i] = offset + slope * i + (den > 0 ? num / den : 0.0);
   }
   return out;
 }
@@ -727,6 +869,7 @@ LineMetrics line_metrics(const std::vector<Piece>& pieces, const std::vector<int
   int dy_min = reach, dy_max = -reach;
   for (int pi : own) {
     const Piece& p = pieces[pi];
+    if (p.rule) continue;
     for (int x = p.x0; x < p.x1; ++x) {
       const int dy = static_cast<int>(std::lround(p.y - line.path[x - line.path_x0]));
       if (dy < -reach || dy > reach) continue;
@@ -806,7 +949,6 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   ComponentLabels labels = layout::label_components(runs);
   const double xh = estimate_x_height(labels, page_w, page_h);
   if (xh <= 0) return result;
-  if (getenv("LFDBG")) fprintf(stderr, "DBG xh %.2f comps %zu runs %zu\n", xh, labels.components.size(), runs.runs.size());
 
   // --- 3: noise first (on whole blobs), then cut long horizontal runs (underlines, rules)
   // away from the letters they touch and label again, so a letter resting on an underline
@@ -864,38 +1006,39 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   box_x(density, cell.w, cell.h, rx);
   box_y(density, cell.w, cell.h, ry);
   const std::vector<std::uint8_t> mask = core_mask(density, cell, xh);
-  const InkRuns core_runs = layout::extract_mask_runs(mask, cell.w, cell.h);
-  const ComponentLabels core_labels = layout::label_components(core_runs);
-  std::vector<Core> cores = build_cores(core_labels, core_runs);
+  int n_cores = 0;
+  std::vector<int> core_grid = label_cores(mask, cell, xh, &n_cores);
+  std::vector<Core> cores = build_cores(core_grid, cell, n_cores);
   if (cores.empty()) return result;
 
   Grid grid;
   grid.cell = cell;
   grid.density = &density;
-  grid.label.assign(static_cast<std::size_t>(cell.w) * cell.h, -1);
-  for (std::size_t i = 0; i < core_runs.runs.size(); ++i) {
-    const InkRun& r = core_runs.runs[i];
-    std::fill_n(grid.label.begin() + static_cast<long>(r.y) * cell.w + r.x0, r.length(),
-                core_labels.run_component[i]);
-  }
+  grid.label = std::move(core_grid);
 
   // --- 5: hand components to cores -----------------------------------------------------------
   // First decide which cores are text: a core is text when the components that fall mainly
   // into it (or next to it) include a character at least ~0.8 x-height tall, fragments of a
-  // broken letter taken together. Rows of dots, dashes or specks are not lines. Only then are
-  // components handed out, to text cores only, so that a letter is never cut in two against
-  // a spurious core nor left with one.
+  // broken letter taken together, or when letters reach into it with the ink of at least half
+  // a letter (touching lines, where most letters span two cores). Rows of dots, dashes or
+  // specks are neither. Only then are components handed out, to text cores only, so that a
+  // letter is never cut in two against a spurious core nor left with one.
   const int nc = static_cast<int>(labels.components.size());
   const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
   std::vector<std::uint8_t> valid_core(cores.size(), 0);
   {
     const std::vector<std::uint8_t> any_core(cores.size(), 1);
     std::vector<std::vector<int>> provisional(cores.size());
+    std::vector<long> letter_ink(cores.size(), 0);
     for (int c = 0; c < nc; ++c) {
-      if (roles[c] != Role::kLetter && roles[c] != Role::kSmall) continue;
+      if (roles[c] != Role::kLetter && roles[c] != Role::kSmall && roles[c] != Role::kTall) continue;
       const auto overlaps = core_overlaps(runs, labels, c, grid, any_core);
       long total = 0;
       for (const auto& o : overlaps) total += o.second;
+      if (roles[c] != Role::kSmall) {
+        for (const auto& o : overlaps) letter_ink[o.first] += o.second;
+      }
+      if (roles[c] == Role::kTall) continue;
       if (overlaps.empty()) {
         const int k = nearest_core(labels.components[c], grid, xh, any_core);
         if (k >= 0) provisional[k].push_back(c);
@@ -907,6 +1050,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       for (const InkComponent& cellbox : character_cells(provisional[k], labels)) {
         if (cellbox.height() >= min_height) valid_core[k] = 1;
       }
+      if (letter_ink[k] >= 0.5 * xh * xh) valid_core[k] = 1;
     }
   }
 
@@ -930,7 +1074,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       if (k.covers(cx) && mid_y >= band_top && mid_y <= band_bottom) comp_core[c] = overlaps[0].first;
       continue;
     }
-    if (role == Role::kTall && (overlaps.size() < 2 || comp.width() < 2 * xh)) continue;
+    if (role == Role::kTall && overlaps.size() < 2) continue;
     if (overlaps.empty()) {
       comp_core[c] = nearest_core(comp, grid, xh, valid_core);
       continue;
@@ -998,7 +1142,14 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       }
       for (const auto& e : extent) {
         Core& k = cores[e.first];
-        k.split_height = std::max(k.split_height, e.second.second - e.second.first);
+        const int share_h = e.second.second - e.second.first;
+        k.split_height = std::max(k.split_height, share_h);
+        // A share of letter height is (most of) a letter that touched its neighbour line.
+        if (share_h >= 0.7 * xh && share_h <= 2.5 * xh) {
+          for (int i = split_ranges[c].first; i < split_ranges[c].second; ++i) {
+            if (split_pieces[i].line == e.first) k.split_letterlike += split_pieces[i].x1 - split_pieces[i].x0;
+          }
+        }
       }
     }
   }
@@ -1008,6 +1159,45 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     if (valid_core[k] && cores[k].ink_area > 0) valid.push_back(k);
   }
   if (valid.empty()) return result;
+
+  // Cells within ~1.5 x-heights of noise ink (borders, bands, bars, holes).
+  std::vector<std::uint8_t> near_noise(static_cast<std::size_t>(cell.w) * cell.h, 0);
+  {
+    for (std::size_t i = 0; i < runs.runs.size(); ++i) {
+      if (roles[labels.run_component[i]] != Role::kNoise) continue;
+      const InkRun& r = runs.runs[i];
+      std::fill_n(near_noise.begin() + static_cast<long>(r.y / cell.f) * cell.w + r.x0 / cell.f,
+                  (r.x1 - 1) / cell.f - r.x0 / cell.f + 1, std::uint8_t{1});
+    }
+    const int rad = std::max(1, static_cast<int>(std::lround(1.5 * xh / cell.f)));
+    std::vector<std::uint8_t> tmp(near_noise.size(), 0);
+    for (int y = 0; y < cell.h; ++y) {
+      const std::uint8_t* src = near_noise.data() + static_cast<std::size_t>(y) * cell.w;
+      std::uint8_t* dst = tmp.data() + static_cast<std::size_t>(y) * cell.w;
+      int last = -(1 << 20);
+      for (int x = 0; x < cell.w; ++x) {
+        if (src[x]) last = x;
+        if (x - last <= rad) dst[x] = 1;
+      }
+      last = 1 << 20;
+      for (int x = cell.w - 1; x >= 0; --x) {
+        if (src[x]) last = x;
+        if (last - x <= rad) dst[x] = 1;
+      }
+    }
+    for (int x = 0; x < cell.w; ++x) {
+      int last = -(1 << 20);
+      for (int y = 0; y < cell.h; ++y) {
+        if (tmp[static_cast<std::size_t>(y) * cell.w + x]) last = y;
+        near_noise[static_cast<std::size_t>(y) * cell.w + x] = y - last <= rad;
+      }
+      last = 1 << 20;
+      for (int y = cell.h - 1; y >= 0; --y) {
+        if (tmp[static_cast<std::size_t>(y) * cell.w + x]) last = y;
+        if (last - y <= rad) near_noise[static_cast<std::size_t>(y) * cell.w + x] = 1;
+      }
+    }
+  }
 
   // --- 6: join cores along rows into lines ---------------------------------------------------
   // Candidate joins: B starts right of A's ink (or overlaps its end), at the same height, and
@@ -1046,13 +1236,20 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       if (b == a) continue;
       const Core& B = cores[b];
       if (B.ink_x1 <= A.ink_x1 || B.ink_y1 <= A.ink_y0 || B.ink_y0 >= A.ink_y1) continue;
-      // Heights compared where both have ink when they overlap, else at the facing ends.
-      const bool overlap = B.ink_x0 < A.ink_x1;
-      const double ya = overlap ? end_centre(A, B.ink_x0 / cell.f, (A.ink_x1 - 1) / cell.f) * cell.f
-                                : end_centre(A, (A.ink_x1 - reach) / cell.f, (A.ink_x1 - 1) / cell.f) * cell.f;
-      const double yb = overlap ? end_centre(B, B.ink_x0 / cell.f, (A.ink_x1 - 1) / cell.f) * cell.f
-                                : end_centre(B, B.ink_x0 / cell.f, (B.ink_x0 + reach) / cell.f) * cell.f;
-      if (getenv("LFDBG") && A.ink_y0 > 1150 && A.ink_y0 < 1260 && B.ink_x0 - A.ink_x1 < 3 * xh) fprintf(stderr, "join? A[%d..%d y%d-%d] B[%d..%d y%d-%d] ya %.1f yb %.1f gap %d\n", A.ink_x0, A.ink_x1, A.ink_y0, A.ink_y1, B.ink_x0, B.ink_x1, B.ink_y0, B.ink_y1, ya, yb, B.ink_x0 - A.ink_x1);  // DEBUG-REMOVE
+      // Heights compared over a few x-heights next to the gap: A just before B starts, B just
+      // after A ends. A short overlap is left out, both cores being frayed there; over a long
+      // one the two are compared side by side.
+      const int overlap = A.ink_x1 - B.ink_x0;
+      double ya, yb;
+      if (overlap > 4 * xh) {
+        ya = end_centre(A, B.ink_x0 / cell.f, (A.ink_x1 - 1) / cell.f) * cell.f;
+        yb = end_centre(B, B.ink_x0 / cell.f, (A.ink_x1 - 1) / cell.f) * cell.f;
+      } else {
+        const int a_end = std::min(A.ink_x1, B.ink_x0);
+        const int b_start = std::max(B.ink_x0, A.ink_x1);
+        ya = end_centre(A, (a_end - reach) / cell.f, (a_end - 1) / cell.f) * cell.f;
+        yb = end_centre(B, b_start / cell.f, (b_start + reach) / cell.f) * cell.f;
+      }
       if (std::abs(ya - yb) > kJoinDyXh * xh) continue;
       const int gap = B.ink_x0 - A.ink_x1;
       if (gap > kWordGapXh * xh && is_gutter(raw_density, cell, A.ink_x1, B.ink_x0, 0.5 * (ya + yb), xh)) continue;
@@ -1066,7 +1263,6 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     right_of[j.a] = j.b;
     left_of[j.b] = j.a;
   }
-  if (getenv("LFDBG")) fprintf(stderr, "cores %zu\n", cores.size());  // DEBUG-REMOVE
   std::vector<LineBuild> lines;
   for (int k : valid) {
     if (left_of[k] >= 0) continue;
@@ -1096,15 +1292,15 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     std::vector<int> comps;
     for (auto& line : lines) {
       comps.clear();
-      long split_area = 0;
+      long split_area = 0, letterlike = 0, whole = 0;
       for (int c : line.cores) {
         comps.insert(comps.end(), cores[c].comps.begin(), cores[c].comps.end());
         split_area += cores[c].split_area;
+        letterlike += cores[c].split_letterlike;
       }
-      long letterlike = 0, whole = 0;
       for (const InkComponent& cellbox : character_cells(comps, labels)) {
         whole += cellbox.area;
-        if (cellbox.width() >= 0.35 * xh && cellbox.height() >= 0.7 * xh && cellbox.height() <= 2.5 * xh) {
+        if (cellbox.width() >= 0.35 * xh && cellbox.height() >= 0.7 * xh && cellbox.height() <= 3.5 * xh) {
           letterlike += cellbox.area;
         }
       }
@@ -1126,26 +1322,37 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
         }
       }
       if (n_letters <= 2 && split_area == 0 && n_small > 3) text = false;
+      if (text && line.ink_x1 - line.ink_x0 < kNearNoiseLineXh * xh) {
+        // A short line hugging a scan border, a paper edge or a fold is the ragged edge of
+        // that noise, broken into letter-sized bits.
+        long near = 0, total = 0;
+        for (int c : comps) {
+          for (int r = labels.run_start[c]; r < labels.run_start[c + 1]; ++r) {
+            const InkRun& run = runs.runs[labels.component_runs[r]];
+            const int n = run.length();
+            total += n;
+            if (near_noise[static_cast<std::size_t>(run.y / cell.f) * cell.w + (run.x0 + run.x1) / 2 / cell.f]) near += n;
+          }
+        }
+        if (near > 0.3 * total) text = false;
+      }
       if (letter_ink < 0.35 * (whole + split_area)) text = false;
       if (text && line.ink_x1 - line.ink_x0 < kShortLineXh * xh) {
-        // A line of one or two characters ("4", "(2)", "3.") must show one: a dominant
-        // component of character height that is not a solid blob. Specks and the ragged
-        // binarisation of paper edges give clusters of many small bits instead.
-        int big = -1;
-        for (int c : comps) {
-          if (big < 0 || labels.components[c].area > labels.components[big].area) big = c;
+        // A line of one or two characters ("4", "(2)", "R.D.") must show one: a character
+        // cell of letter size holding a good share of the ink, neither a solid blob (a hole,
+        // a blot) nor a sparse cloud. Specks and the ragged binarisation of paper edges give
+        // clouds of small bits instead.
+        bool found = false;
+        for (const InkComponent& cellbox : character_cells(comps, labels)) {
+          const double fill =
+              static_cast<double>(cellbox.area) / (static_cast<double>(cellbox.width()) * cellbox.height());
+          if (cellbox.width() >= 0.35 * xh && cellbox.height() >= 0.7 * xh && cellbox.height() <= 2.5 * xh &&
+              cellbox.area >= 0.25 * whole && fill >= 0.15 && fill <= 0.7) {
+            found = true;
+          }
         }
-        if (big < 0) {
-          text = false;
-        } else {
-          const InkComponent& b = labels.components[big];
-          const double fill = static_cast<double>(b.area) / (static_cast<double>(b.width()) * b.height());
-          text = comps.size() <= 6 && b.height() >= 0.7 * xh && b.area >= 0.4 * whole && fill <= 0.7;
-          if (getenv("LFDBG")) fprintf(stderr, "shortline %d,%d %dx%d comps %zu big %dx%d area %ld whole %ld fill %.2f -> %d\n", line.ink_x0, line.ink_y0, line.ink_x1 - line.ink_x0, line.ink_y1 - line.ink_y0, comps.size(), b.width(), b.height(), b.area, whole, fill, text);  // DEBUG-REMOVE
-        }
+        text = found;
       }
-      if (getenv("LFDBG")) { long la = 0; int nl = 0, ns = 0; for (int c : comps) { if (roles[c] == Role::kLetter) { la += labels.components[c].area; ++nl; } else ++ns; }
-        fprintf(stderr, "line %d,%d %dx%d whole %ld split %ld letterlike %ld letters %d small %d lettershare %.2f -> %d\n", line.ink_x0, line.ink_y0, line.ink_x1 - line.ink_x0, line.ink_y1 - line.ink_y0, whole, split_area, letterlike, nl, ns, whole ? (double)la / whole : 0.0, text); }  // DEBUG-REMOVE
       for (int c : line.cores) cores[c].line = text ? static_cast<int>(kept.size()) : -1;
       if (text) kept.push_back(std::move(line));
     }
@@ -1174,7 +1381,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
           }
         } else {
           const int line = comp_core[c] >= 0 ? cores[comp_core[c]].line : -1;
-          pieces.push_back({r.y, r.x0, r.x1, line});
+          pieces.push_back({r.y, r.x0, r.x1, line, roles[c] == Role::kRule});
         }
       }
     }
@@ -1200,47 +1407,45 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     line.ink_area += p.x1 - p.x0;
   }
 
-  if (const char* dbg = getenv("LFDBG_DIR")) {  // DEBUG-REMOVE
-    PixPtr im = adopt(pixCreate(page_w, page_h, 32));
-    pixSetAll(im.get());
-    for (int cy = 0; cy < cell.h; ++cy) for (int cx = 0; cx < cell.w; ++cx) if (grid.label[cy*cell.w+cx] >= 0) {
-      int k = grid.label[cy*cell.w+cx]; int ln = cores[k].line;
-      l_uint32 v; composeRGBPixel(ln < 0 ? 255 : 150 + (k*37)%100, ln < 0 ? 200 : 150 + (k*71)%100, ln < 0 ? 200 : 255, &v);
-      for (int y = cy*cell.f; y < std::min(page_h,(cy+1)*cell.f); ++y) for (int x = cx*cell.f; x < std::min(page_w,(cx+1)*cell.f); ++x) pixSetPixel(im.get(), x, y, v);
-    }
-    for (const Piece& p : pieces) {
-      l_uint32 v;
-      if (p.line < 0) composeRGBPixel(255, 0, 0, &v);
-      else composeRGBPixel(0, (p.line*57)%160, 80 + (p.line*131)%176, &v);
-      for (int x = p.x0; x < p.x1; ++x) pixSetPixel(im.get(), x, p.y, v);
-    }
-    for (int c = 0; c < nc; ++c) if (roles[c] == Role::kNoise || roles[c] == Role::kTall) {
-      const InkComponent& k = labels.components[c];
-      BOX* b = boxCreate(k.x0, k.y0, k.width(), k.height()); pixRenderBoxArb(im.get(), b, 1, 255, 128, 0); boxDestroy(&b);
-    }
-    pixWrite((std::string(dbg) + "/debug.png").c_str(), im.get(), IFF_PNG);
-  }
   // --- centre paths --------------------------------------------------------------------------
   const int h_margin = std::max(2, static_cast<int>(std::lround(0.5 * xh)));
   for (auto& line : lines) {
     if (line.ink_area == 0) continue;
-    const int gx0 = line.ink_x0 / cell.f;
-    const int gx1 = (line.ink_x1 - 1) / cell.f + 1;
-    // Core centre per grid column, averaged over the line's cores; gaps interpolated.
-    std::vector<double> centre(gx1 - gx0, -1.0);
-    for (int cx = gx0; cx < gx1; ++cx) {
-      double sum = 0;
-      int n = 0;
-      for (int k : line.cores) {
-        if (cores[k].covers(cx)) {
-          sum += cores[k].centre[cx - cores[k].cx0];
-          ++n;
+    // Median height of the line's own ink in bins two x-heights wide, then a straight line
+    // through them plus the slow part of what is left (see fit_path). The ink rather than the
+    // density cores, because a core can waver where a run of capitals or descenders pulls it.
+    const int bin = std::max(2, static_cast<int>(std::lround(2 * xh)));
+    const int nbins = (line.ink_x1 - line.ink_x0 + bin - 1) / bin;
+    std::vector<std::vector<std::pair<int, int>>> samples(nbins);  // (y, px) per bin
+    for (int pi : line_pieces[&line - lines.data()]) {
+      const Piece& p = pieces[pi];
+      for (int b = (p.x0 - line.ink_x0) / bin, last = (p.x1 - 1 - line.ink_x0) / bin; b <= last; ++b) {
+        const int a = std::max(p.x0, line.ink_x0 + b * bin);
+        const int e = std::min(p.x1, line.ink_x0 + (b + 1) * bin);
+        samples[b].emplace_back(p.y, e - a);
+      }
+    }
+    std::vector<double> centre(nbins, -1.0);
+    std::vector<double> weight(nbins, 0.0);
+    for (int b = 0; b < nbins; ++b) {
+      auto& v = samples[b];
+      if (v.empty()) continue;
+      std::sort(v.begin(), v.end());
+      long total = 0;
+      for (const auto& e : v) total += e.second;
+      weight[b] = static_cast<double>(total);
+      long acc = 0;
+      for (const auto& e : v) {
+        acc += e.second;
+        if (2 * acc >= total) {
+          centre[b] = e.first;
+          break;
         }
       }
-      if (n) centre[cx - gx0] = sum / n;
     }
+    // Bins without ink (word gaps wider than a bin) are interpolated.
     int first = -1;
-    for (int i = 0; i < static_cast<int>(centre.size()); ++i) {
+    for (int i = 0; i < nbins; ++i) {
       if (centre[i] < 0) continue;
       if (first < 0) {
         for (int j = 0; j < i; ++j) centre[j] = centre[i];
@@ -1251,24 +1456,18 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       }
       first = i;
     }
-    if (first < 0) {
-      std::fill(centre.begin(), centre.end(), (line.ink_y0 + line.ink_y1) * 0.5 / cell.f);
-    } else {
-      for (int j = first + 1; j < static_cast<int>(centre.size()); ++j) centre[j] = centre[first];
-    }
-    // Smooth over ~8 x-heights: long enough to iron out the ascender/descender mix of single
-    // words, short enough to follow a curved line.
-    centre = smooth_symmetric(centre, std::max(1, static_cast<int>(std::lround(4 * xh / cell.f))));
+    for (int j = first + 1; j < nbins; ++j) centre[j] = centre[first];
+    centre = fit_path(centre, weight);
     line.path_x0 = std::max(0, line.ink_x0 - h_margin);
     const int path_x1 = std::min(page_w, line.ink_x1 + h_margin);
     line.path.assign(path_x1 - line.path_x0, 0.0);
     for (int x = line.path_x0; x < path_x1; ++x) {
-      // Linear interpolation between grid-column centres (cell mid-points).
-      const double g = (x + 0.5) / cell.f - 0.5 - gx0;
-      const int i0 = std::clamp(static_cast<int>(std::floor(g)), 0, static_cast<int>(centre.size()) - 1);
-      const int i1 = std::min(i0 + 1, static_cast<int>(centre.size()) - 1);
+      // Linear interpolation between bin mid-points.
+      const double g = (x + 0.5 - line.ink_x0) / bin - 0.5;
+      const int i0 = std::clamp(static_cast<int>(std::floor(g)), 0, nbins - 1);
+      const int i1 = std::min(i0 + 1, nbins - 1);
       const double t = std::clamp(g - i0, 0.0, 1.0);
-      line.path[x - line.path_x0] = ((1 - t) * centre[i0] + t * centre[i1] + 0.5) * cell.f - 0.5;
+      line.path[x - line.path_x0] = (1 - t) * centre[i0] + t * centre[i1];
     }
   }
 
@@ -1303,7 +1502,8 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   ctx.grey = pixGetData(grey_in);
   ctx.grey_wpl = pixGetWpl(grey_in);
   ctx.page_paper = page_paper_tone(grey_in, binary_in);
-  const int dilate = std::max(1, static_cast<int>(std::lround(xh / 10)));
+  // Grey fringe around binarised strokes: about a sixth of the x-height on blurred scans.
+  const int dilate = std::max(1, static_cast<int>(std::lround(xh / 6)));
 
   std::vector<LineMetrics> metrics(lines.size());
   std::vector<int> xheights;
@@ -1348,6 +1548,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     // underlines, specks), grown by `dilate` px so the grey fringe around it goes too.
     const int fw = crop_w;
     const int fh = foot_y1 - foot_y0;
+    const int underline_run = static_cast<int>(std::lround(1.2 * line_xh));
     std::vector<std::uint8_t> own(static_cast<std::size_t>(fw) * fh, 0);
     std::vector<std::uint8_t> foreign(static_cast<std::size_t>(fw) * fh, 0);
     // Band of the line's own ink per crop column, relative to the path, for the region.
@@ -1358,7 +1559,14 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
         const int a = std::max(p.x0, x0);
         const int b = std::min(p.x1, x0 + fw);
         if (a >= b) continue;
-        const bool mine = p.line == i;
+        // An underline segment that a letter's descender touched came with that letter: long
+        // horizontal runs below the baseline are underline, not type, and go like other ink.
+        // Rules were kept with a line when they crossed its x-height band (dashes); one that
+        // reaches the baseline is an underline after all.
+        const double dy = p.y - line.path[std::clamp((p.x0 + p.x1) / 2, x0, x0 + fw - 1) - x0];
+        const bool underline = (p.rule && dy > m.dy_baseline - 0.15 * line_xh) ||
+                               (p.x1 - p.x0 >= underline_run && dy > m.dy_baseline + 0.1 * line_xh);
+        const bool mine = p.line == i && !underline;
         std::uint8_t* row = (mine ? own : foreign).data() + static_cast<std::size_t>(y - foot_y0) * fw;
         std::fill(row + (a - x0), row + (b - x0), std::uint8_t{1});
         if (mine) {

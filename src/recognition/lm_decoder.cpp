@@ -159,10 +159,14 @@ class NgramCounts {
 
 }  // namespace
 
-CharLanguageModel CharLanguageModel::train(const std::vector<std::u32string>& lines, int order) {
+CharLanguageModel CharLanguageModel::train(const std::vector<std::u32string>& lines, int order,
+                                           int min_count) {
   if (order < 1 || order > kMaxOrder)
     throw std::invalid_argument("CharLanguageModel::train: order " + std::to_string(order) +
                                 " outside [1, " + std::to_string(kMaxOrder) + "]");
+  if (min_count < 1)
+    throw std::invalid_argument("CharLanguageModel::train: min_count " + std::to_string(min_count) +
+                                " is below 1");
   // Each record remembers its context's key and the key of the n-gram one shorter (its
   // backoff), so the smoothing pass needs no second look at the text.
   NgramCounts table;
@@ -241,17 +245,52 @@ CharLanguageModel CharLanguageModel::train(const std::vector<std::u32string>& li
     }
   }
 
+  // Count pruning: n-grams of order ≥ 3 seen fewer than min_count times are not stored, so
+  // they are scored by backing off. Since an n-gram is never seen more often than the one
+  // without its first symbol, whatever is dropped takes its longer extensions with it, and
+  // the lookup's "first miss ends the search" stays true. Unigrams and bigrams stay: there
+  // are few of them, and every backoff ends in them.
+  auto kept = [&](const NgramRecord& r) {
+    return r.order <= 2 || r.count >= static_cast<std::uint64_t>(min_count);
+  };
+  // A context that lost followers gives their mass back through its backoff weight
+  // (Katz 1987's renormalisation): γ(h) = (1 − Σ P(w|h)) / (1 − Σ P(w|h')) over the kept w.
+  struct KeptMass {
+    double here = 0, lower = 0;
+    bool pruned = false;
+  };
+  std::unordered_map<std::uint64_t, KeptMass> kept_mass;
+  if (min_count > 1) {
+    for (const NgramRecord& r : table.slots()) {
+      if (r.key == 0 || r.order < 3) continue;
+      KeptMass& m = kept_mass[r.context];
+      if (!kept(r)) {
+        m.pruned = true;
+        continue;
+      }
+      const NgramRecord* l = table.find(r.lower);
+      m.here += r.prob;
+      m.lower += l ? l->prob : 0.0;
+    }
+  }
+
   // Backoff form: an n-gram's entry holds log P(w|h); a context's entry holds
   // log γ(h) = log t(h)/(c(h)+t(h)), the mass left for symbols not seen after h.
   std::vector<Entry> entries;
   for (const NgramRecord& r : table.slots()) {
-    if (r.key == 0) continue;
+    if (r.key == 0 || (r.order > 0 && !kept(r))) continue;
     Entry entry;
     entry.key = r.key;
     if (r.order > 0) entry.log_prob = static_cast<float>(std::log(r.prob));
-    if (r.types > 0)
+    const auto m = kept_mass.find(r.key);
+    if (m != kept_mass.end() && m->second.pruned) {
+      const double left = std::max(1e-12, 1.0 - m->second.here);
+      const double lower_left = std::max(1e-12, 1.0 - m->second.lower);
+      entry.backoff = static_cast<float>(std::log(left / lower_left));
+    } else if (r.types > 0) {
       entry.backoff = static_cast<float>(std::log(
           static_cast<double>(r.types) / static_cast<double>(r.followers + r.types)));
+    }
     entries.push_back(entry);
   }
   model.build_table(entries);
@@ -440,10 +479,10 @@ WordList WordList::load(BinaryReader& in) {
 
 LanguagePack LanguagePack::train(const std::string& language,
                                  const std::vector<std::u32string>& lines, int order,
-                                 int min_word_count) {
+                                 int min_word_count, int min_ngram_count) {
   LanguagePack pack;
   pack.language = language;
-  pack.chars = CharLanguageModel::train(lines, order);
+  pack.chars = CharLanguageModel::train(lines, order, min_ngram_count);
   pack.words = WordList::from_text(lines, min_word_count);
   return pack;
 }

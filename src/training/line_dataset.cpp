@@ -6,11 +6,13 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/errors.h"
 #include "core/text.h"
 #include "image/page_reader.h"
+#include "training/text_corpus.h"
 
 namespace platen {
 
@@ -62,11 +64,11 @@ std::vector<LineSample> load_line_folder(const std::string& dir, const Alphabet&
     try {
       LineSample s;
       s.path = paths[i];
-      s.text = utf8_to_utf32(normalise_for_scoring(read_ground_truth(paths[i])));
-      if (s.text.empty()) return;
-      int unknown = 0;
-      alphabet.encode(s.text, &unknown);
-      if (unknown > 0) return;
+      // Transcriptions are fitted to the alphabet the way the rendered corpus is (e.g. the
+      // Cyrillic ӓ some transcribers typed for Latin ä), so both teach the same symbols.
+      std::optional<std::string> text = fit_to_alphabet(read_ground_truth(paths[i]), alphabet);
+      if (!text) return;
+      s.text = utf8_to_utf32(*text);
       s.image = read_grey_image(paths[i]);
       s.document = document_of(paths[i]);
       samples[i] = std::move(s);

@@ -30,8 +30,8 @@ std::string read_ground_truth(const std::string& image_path);
 /// line number ("ehri-X_01-7bd83d-012.jpg" → "ehri-X_01-7bd83d").
 std::string document_of(const std::string& image_path);
 
-/// Loads every line of `dir`. Lines whose text has symbols outside `alphabet`, or is empty,
-/// are skipped and counted in `skipped`. Throws DataError when `dir` has no usable line.
+/// Loads every line of `dir`, its text passed through fit_to_alphabet (text_corpus.h). Lines
+/// whose text still has symbols outside `alphabet`, or is empty, are skipped and counted in `skipped`. Throws DataError when `dir` has no usable line.
 std::vector<LineSample> load_line_folder(const std::string& dir, const Alphabet& alphabet, int* skipped = nullptr);
 
 }  // namespace platen

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_set>
 
@@ -63,6 +64,12 @@ std::string to_upper(const std::string& s) {
   return utf32_to_utf8(u);
 }
 
+std::string to_lower(const std::string& s) {
+  std::u32string u = utf8_to_utf32(s);
+  for (char32_t& c : u) c = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+  return utf32_to_utf8(u);
+}
+
 std::string fold_whitespace(const std::string& s) {
   std::string out;
   bool space = false;
@@ -91,7 +98,8 @@ std::string read_file(const std::string& path) {
 
 /// One language of the corpus and where its text comes from.
 struct Language {
-  const char* code;
+  const char* code;                         ///< ISO 639-1
+  const char* tesseract;                    ///< Tesseract (ISO 639-2/T) code, as in lang-<code>.lm
   double weight;                            ///< share of generated lines, relative
   std::vector<std::string> fortunes;        ///< under fortune_dir: folders ("" = top level) or files
   std::vector<std::string> exclude;         ///< fortune file names to leave out
@@ -102,18 +110,52 @@ struct Language {
 /// (about a fifth of the lines together) are there for the alphabet's coverage.
 const std::vector<Language>& languages() {
   static const std::vector<Language> table = {
-      {"en", 13, {""}, {"art", "ascii-art"}, "en_US"},
-      {"de", 13, {"de"}, {"asciiart"}, "de_DE"},
-      {"fr", 10, {}, {}, "fr"},
-      {"cs", 10, {"cs"}, {"klasik-sk"}, "cs_CZ"},
-      {"da", 7, {}, {}, "da_DK"},
-      {"sk", 7, {"cs/klasik-sk"}, {}, "sk_SK"},
-      {"pl", 6, {"pl"}, {}, "pl_PL"},
-      {"hu", 6, {}, {}, "hu_HU"},
-      {"ru", 8, {"ru"}, {}, "ru_RU"},
-      {"uk", 5, {}, {}, "uk_UA"},
-      {"be", 4, {}, {}, "be_BY"},
-      {"bg", 5, {"bg"}, {}, "bg_BG"},
+      {"en", "eng", 13, {""}, {"art", "ascii-art"}, "en_US"},
+      {"de", "deu", 13, {"de"}, {"asciiart"}, "de_DE"},
+      {"fr", "fra", 10, {}, {}, "fr"},
+      {"cs", "ces", 10, {"cs"}, {"klasik-sk"}, "cs_CZ"},
+      {"da", "dan", 7, {}, {}, "da_DK"},
+      {"sk", "slk", 7, {"cs/klasik-sk"}, {}, "sk_SK"},
+      {"pl", "pol", 6, {"pl"}, {}, "pl_PL"},
+      {"hu", "hun", 6, {}, {}, "hu_HU"},
+      {"ru", "rus", 8, {"ru"}, {}, "ru_RU"},
+      {"uk", "ukr", 5, {}, {}, "uk_UA"},
+      {"be", "bel", 4, {}, {}, "be_BY"},
+      {"bg", "bul", 5, {"bg"}, {}, "bg_BG"},
+  };
+  return table;
+}
+
+/// The commonest function words of each language, lower case: a page of text holds dozens
+/// of them, so their counts tell the language where letter statistics of similar languages
+/// (cs/sk, ru/uk/be) would need a trained model. Words shared by neighbours (je, že, на) are
+/// listed in each; the ones that differ (jsem/som, что/що/што) decide.
+const std::map<std::string, std::vector<std::string>>& function_words() {
+  static const std::map<std::string, std::vector<std::string>> table = {
+      {"en", {"the", "and", "of", "to", "in", "is", "that", "was", "for", "with", "which", "have",
+              "has", "were", "this", "from", "by", "not", "are", "be"}},
+      {"de", {"der", "die", "und", "das", "ist", "nicht", "mit", "den", "von", "sich", "auf", "dem",
+              "des", "ein", "eine", "wurde", "wurden", "auch", "zu", "im"}},
+      {"fr", {"le", "la", "les", "et", "des", "est", "une", "que", "du", "dans", "pour", "pas", "qui",
+              "sur", "au", "aux", "ce", "il", "sont", "avec"}},
+      {"cs", {"je", "se", "že", "jsem", "jsou", "byl", "byla", "bylo", "také", "který", "která",
+              "které", "ve", "při", "již", "jak", "pro", "až", "jen", "mně"}},
+      {"sk", {"je", "sa", "že", "som", "sú", "bol", "bola", "bolo", "aj", "ktorý", "ktorá", "ktoré",
+              "vo", "pri", "už", "ako", "pre", "len", "ešte", "mi"}},
+      {"da", {"og", "at", "det", "er", "en", "til", "af", "den", "for", "med", "ikke", "paa", "på",
+              "har", "som", "de", "blev", "fra", "sig", "var"}},
+      {"pl", {"się", "nie", "że", "jest", "na", "do", "jak", "przez", "oraz", "który", "która", "jego",
+              "tylko", "już", "po", "od", "są", "było", "dla", "ze"}},
+      {"hu", {"az", "és", "hogy", "nem", "is", "egy", "van", "meg", "már", "volt", "csak", "mint",
+              "de", "ez", "azt", "el", "vagy", "még", "kell", "ki"}},
+      {"ru", {"и", "в", "не", "на", "что", "с", "он", "как", "это", "по", "был", "была", "было",
+              "его", "но", "к", "из", "от", "же", "только"}},
+      {"uk", {"і", "в", "не", "на", "що", "з", "як", "це", "та", "до", "був", "була", "його", "але",
+              "від", "для", "так", "ще", "ж", "вже"}},
+      {"be", {"і", "у", "не", "на", "што", "з", "як", "гэта", "да", "быў", "была", "яго", "але", "ад",
+              "для", "так", "ці", "ён", "яна", "ужо"}},
+      {"bg", {"и", "в", "не", "на", "да", "се", "че", "с", "от", "за", "е", "са", "беше", "като", "но",
+              "това", "към", "ще", "му", "по"}},
   };
   return table;
 }
@@ -667,9 +709,71 @@ std::optional<std::string> fit_to_alphabet(const std::string& line, const Alphab
   return utf32_to_utf8(out);
 }
 
+// ---- Languages ------------------------------------------------------------------------------
+
+std::vector<std::string> corpus_languages() {
+  std::vector<std::string> codes;
+  for (const auto& lang : languages()) codes.push_back(lang.tesseract);
+  return codes;
+}
+
+std::string corpus_language_code(const std::string& code) {
+  for (const auto& lang : languages())
+    if (code == lang.code || code == lang.tesseract) return lang.code;
+  return {};
+}
+
+std::string document_language(const std::vector<std::string>& lines) {
+  std::map<std::string, std::size_t> hits;
+  for (const auto& line : lines) {
+    for (const auto& raw : split_words(to_lower(line))) {
+      // Punctuation clings to words in running text ("že," "(the"): trimmed off here.
+      const std::u32string u = utf8_to_utf32(raw);
+      std::size_t b = 0, e = u.size();
+      while (b < e && !u_isalpha(static_cast<UChar32>(u[b]))) ++b;
+      while (e > b && !u_isalpha(static_cast<UChar32>(u[e - 1]))) --e;
+      if (b == e) continue;
+      const std::string word = utf32_to_utf8(u.substr(b, e - b));
+      for (const auto& [lang, words] : function_words())
+        if (std::find(words.begin(), words.end(), word) != words.end()) ++hits[lang];
+    }
+  }
+  std::string best;
+  std::size_t most = 0;
+  for (const auto& lang : languages()) {  // table order breaks ties, favouring the archive's
+    const auto it = hits.find(lang.code);
+    if (it != hits.end() && it->second > most) most = it->second, best = lang.code;
+  }
+  return best;
+}
+
+std::string ground_truth_language(const std::string& document, const std::vector<std::string>& lines) {
+  if (document.rfind("tapus-", 0) == 0) return "fr";
+  // EHRI names carry a country or language tag between separators: "…-19390125-US_02",
+  // "…_CZ_01". Only upper-case tokens count, so words of a name ("default") never match.
+  static const std::map<std::string, std::string> tags = {
+      {"EN", "en"}, {"US", "en"}, {"GB", "en"}, {"DE", "de"}, {"FR", "fr"}, {"CZ", "cs"},
+      {"CS", "cs"}, {"SK", "sk"}, {"DA", "da"}, {"DK", "da"}, {"PL", "pl"}, {"HU", "hu"},
+      {"RU", "ru"}};
+  std::size_t start = 0;
+  while (start <= document.size()) {
+    std::size_t end = document.find_first_of("-_", start);
+    if (end == std::string::npos) end = document.size();
+    const auto it = tags.find(document.substr(start, end - start));
+    if (it != tags.end()) return it->second;
+    start = end + 1;
+  }
+  return document_language(lines);
+}
+
 // ---- Corpus ---------------------------------------------------------------------------------
 
 Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
+  const std::string only = corpus_language_code(options.language);
+  if (!options.language.empty() && only.empty())
+    throw std::invalid_argument("build_corpus: '" + options.language + "' is not a corpus language");
+  // With one language it alone is built; every other step is as for the whole corpus.
+  auto selected = [&](const Language& lang) { return only.empty() || only == lang.code; };
   Corpus corpus;
   std::mt19937 rng(options.seed);
   std::unordered_set<std::string> seen;
@@ -687,13 +791,15 @@ Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
   };
 
   double total_weight = 0;
-  for (const auto& lang : languages()) total_weight += lang.weight;
+  for (const auto& lang : languages())
+    if (selected(lang)) total_weight += lang.weight;
   const double prose_lines = static_cast<double>(options.lines) * (1 - std::clamp(options.synthetic_share, 0.0, 1.0));
 
   // Word lists of every language, for pseudo-sentences and for the synthetic lines; each is
   // capped at a random 60,000 words to bound memory (the large lists are mostly inflections).
   std::map<std::string, std::vector<std::string>> words;
   for (const auto& lang : languages()) {
+    if (!selected(lang)) continue;
     const fs::path dic = fs::path(options.hunspell_dir) / (std::string(lang.dictionary) + ".dic");
     std::error_code ec;
     if (!fs::exists(dic, ec)) {
@@ -710,6 +816,7 @@ Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
   }
 
   for (const auto& lang : languages()) {
+    if (!selected(lang)) continue;
     const auto quota = static_cast<std::size_t>(prose_lines * lang.weight / total_weight);
     std::size_t made = 0;
     const bool has_fortunes = !lang.fortunes.empty();
@@ -774,11 +881,35 @@ Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
       if (name.size() > 7 && name.compare(name.size() - 7, 7, ".gt.txt") == 0) files.push_back(entry.path().string());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& f : files)
-      for (const auto& l : read_text_lines(f)) keep(l, "ground-truth");
+    if (only.empty()) {
+      for (const auto& f : files)
+        for (const auto& l : read_text_lines(f)) keep(l, "ground-truth");
+      continue;
+    }
+    // One language: documents (file names without "-NNN.gt.txt") are kept or left whole,
+    // since a single line is too short to tell its language.
+    std::map<std::string, std::vector<std::string>> documents;  // sorted: same order every run
+    for (const auto& f : files) {
+      std::string name = fs::path(f).filename().string();
+      name.erase(name.size() - 7);
+      const std::size_t dash = name.rfind('-');
+      if (dash != std::string::npos && dash + 1 < name.size() &&
+          name.find_first_not_of("0123456789", dash + 1) == std::string::npos)
+        name.erase(dash);
+      auto& text = documents[name];
+      for (auto& l : read_text_lines(f)) text.push_back(std::move(l));
+    }
+    for (const auto& [name, text] : documents)
+      if (ground_truth_language(name, text) == only)
+        for (const auto& l : text) keep(l, "ground-truth");
   }
 
-  if (lines.empty())
+  // Asking for the transcriptions alone (lines = 0) of a language that has none is no error:
+  // most languages have no real lines yet.
+  if (lines.empty() && options.lines == 0 && !options.ground_truth_dirs.empty())
+    corpus.notes.push_back("no transcription of " + (only.empty() ? std::string("any language") : only) +
+                           " under the ground-truth folders");
+  else if (lines.empty())
     throw DataError("no corpus line could be made: check " + options.fortune_dir + " and " + options.hunspell_dir);
   shuffle(lines, rng);
   corpus.lines = std::move(lines);

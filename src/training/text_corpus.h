@@ -28,6 +28,10 @@ struct CorpusOptions {
   int max_chars = 70;          ///< longest line, code points
   double synthetic_share = 0.12;  ///< share of lines with dates, amounts, numbers, abbreviations
   std::uint32_t seed = 1;      ///< the corpus is a function of the inputs and this seed
+  /// One language only (Tesseract "ces" or ISO 639-1 "cs"; see corpus_language_code): its
+  /// fortunes, word list and generated lines, and the real transcriptions of its documents
+  /// (ground_truth_language). Empty = every language. Used for per-language LM text.
+  std::string language;
 };
 
 /// A built corpus and an account of where its lines came from.
@@ -37,14 +41,41 @@ struct Corpus {
   std::vector<std::string> notes;                     ///< sources that were missing or unreadable
 };
 
-/// Builds the corpus: for each of en de fr cs da sk pl hu ru uk be bg a share of
+/// Builds the corpus: for each of en de fr cs da sk pl hu ru uk be bg (only
+/// `options.language` when set, which then gets all of them) a share of
 /// `options.lines` (weights favour the archive's languages en de fr cs; Cyrillic is about a
 /// fifth), taken from fortunes where they exist and otherwise from pseudo-sentences of Hunspell
 /// words; plus synthetic_share of generated number-and-abbreviation lines; plus every real
-/// transcription. Lines are passed through fit_to_alphabet, deduplicated and shuffled.
-/// Missing sources are skipped and listed in Corpus::notes. Throws DataError when no line at
-/// all could be made, or a ground-truth folder is unreadable.
+/// transcription (of that language's documents only, with a language set). Lines are passed
+/// through fit_to_alphabet, deduplicated and shuffled. Missing sources are skipped and listed
+/// in Corpus::notes. Throws DataError when no line at all could be made (unless only the
+/// transcriptions were asked for: `options.lines` 0 and ground-truth folders given, which may
+/// hold none of the language), or a ground-truth folder is unreadable; std::invalid_argument
+/// when `options.language` is not a corpus language.
 Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet);
+
+// ---- Languages ------------------------------------------------------------------------------
+
+/// The corpus languages as Tesseract codes (the names of `lang-<code>.lm` files and of
+/// `ocr -l`): eng deu fra ces dan slk pol hun rus ukr bel bul.
+std::vector<std::string> corpus_languages();
+
+/// The ISO 639-1 code ("cs") of a corpus language given by its Tesseract code ("ces") or its
+/// ISO 639-1 code; "" when `code` names no corpus language.
+std::string corpus_language_code(const std::string& code);
+
+/// The corpus language (ISO 639-1) a document's `lines` are most likely in, by counting each
+/// language's commonest function words (the, und, že, sa, og, что, що…); "" when none occurs.
+/// Reliable for a page of text, not for a single short line (page_renderer.h's
+/// guess_language looks at letters for that).
+std::string document_language(const std::vector<std::string>& lines);
+
+/// The language (ISO 639-1) of a document of real transcriptions named `document` (a file
+/// name without its line number): French for TapusCorpus ("tapus-…"); for EHRI names, the
+/// country or language tag they carry (_EN_ -US_ _DE_ _CZ_ _SK_ _DA_ -DK_ …: the reports
+/// from Czechoslovakia and Denmark are in Czech, Slovak and Danish); for names without a tag
+/// ("ehri-EHRI-ET-JMP018_01"), document_language(lines).
+std::string ground_truth_language(const std::string& document, const std::vector<std::string>& lines);
 
 // ---- Building blocks, public for tests and for other corpus tools ----------------------------
 

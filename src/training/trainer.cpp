@@ -2,7 +2,6 @@
 
 #include <omp.h>
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <chrono>
@@ -264,12 +263,15 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
       seeds[i] = static_cast<std::uint32_t>(rng());
     }
     std::vector<Example> pool(pool_size);
-    tbb::parallel_for(std::size_t(0), pool_size, [&](std::size_t i) {
+    // OpenMP rather than oneTBB inside the training loop: oneDNN's OpenMP team is already
+    // spinning on these cores, and a second thread pool would fight it for them.
+#pragma omp parallel for schedule(dynamic, 8)
+    for (std::size_t i = 0; i < pool_size; ++i) {
       std::mt19937 local(seeds[i]);
       pool[i].line = normalise_line(picked[i]->image);
       if (options.augment) augment_line(pool[i].line, local);
       pool[i].labels = alphabet.encode(picked[i]->text);
-    });
+    }
     std::sort(pool.begin(), pool.end(), [](const Example& a, const Example& b) { return a.line.width < b.line.width; });
     std::vector<Example> current;
     for (Example& e : pool) {
@@ -348,7 +350,8 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     std::vector<double> losses(batch.size());
     std::vector<std::size_t> edits(batch.size());
     const float scale = 1.0f / batch.size();
-    tbb::parallel_for(std::size_t(0), batch.size(), [&](std::size_t n) {
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::size_t n = 0; n < batch.size(); ++n) {
       const float* logits = net.logits() + n * T * C;
       int t = valid_frames(batch[n].line, stride, T);
       std::vector<float> g;
@@ -356,7 +359,7 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
       if (!std::isfinite(loss)) {
         losses[n] = 0;
         edits[n] = batch[n].labels.size();
-        return;
+        continue;
       }
       losses[n] = loss;
       float* out = grad + n * T * C;
@@ -364,7 +367,7 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
       std::vector<int> hyp;
       for (auto& d : ctc_best_path(logits, t, C)) hyp.push_back(d.label);
       edits[n] = edit_distance(hyp, batch[n].labels);
-    });
+    }
     net.backward();
 
     // Adam with global-norm gradient clipping (CTC gradients spike on hard lines).

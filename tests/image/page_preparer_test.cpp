@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -336,11 +335,7 @@ TEST(RealPages, DevPageStaysUprightWithPlausibleResolutionAndSkew) {
   if (path.empty()) GTEST_SKIP() << "typewritten dataset not present";
   const PageImage page = read_image_page(path, 0);
   ASSERT_EQ(pixGetWidth(page.pix.get()), 2361);
-  const auto start = std::chrono::steady_clock::now();
   const PreparedPage out = prepare_page(page);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "[ timing   ] prepare_page 2361x3317: " << ms << " ms\n";
   EXPECT_EQ(out.orientation_degrees, 0);
   // The ALTO baselines of this page slope by +0.6° (median); its lines curve a little.
   EXPECT_GT(out.skew_degrees, 0.2);
@@ -348,7 +343,6 @@ TEST(RealPages, DevPageStaysUprightWithPlausibleResolutionAndSkew) {
   // No resolution in the file: A4 paper 2361 px wide is ~285 ppi.
   EXPECT_GT(out.dpi, 250);
   EXPECT_LT(out.dpi, 350);
-  EXPECT_LT(ms, 10000);
 }
 
 TEST(RealPages, TurnedDevPageIsTurnedBack) {

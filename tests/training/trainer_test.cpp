@@ -1,0 +1,86 @@
+#include "training/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "core/text.h"
+#include "image/page_reader.h"
+#include "recognition/recognizer.h"
+#include "training/line_renderer.h"
+#include "test_paths.h"
+
+namespace platen {
+namespace {
+
+const char* kFont = "/usr/share/fonts/truetype/freefont/FreeMono.ttf";
+
+/// Renders `texts` crisply into `dir` as NNN.png + NNN.gt.txt; returns the images.
+std::vector<GreyImage> render_lines(const std::vector<std::string>& texts, const std::string& dir) {
+  LineRenderer renderer(kFont);
+  std::mt19937 rng(1);
+  std::vector<GreyImage> images;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    GreyImage g = renderer.render(utf8_to_utf32(texts[i]), LineStyle::clean(), rng);
+    std::string stem = dir + "/" + std::to_string(100 + i);
+    PixPtr pix = pix_from_grey_image(g);
+    pixWrite((stem + ".png").c_str(), pix.get(), IFF_PNG);
+    std::ofstream(stem + ".gt.txt") << texts[i] << "\n";
+    images.push_back(std::move(g));
+  }
+  return images;
+}
+
+TEST(Trainer, SmallNetworkLearnsAHandfulOfRenderedLinesToZeroCer) {
+  if (!std::filesystem::exists(kFont)) GTEST_SKIP() << "fonts-freefont-ttf not installed";
+  const std::vector<std::string> texts = {"Platen 1938", "Žluťoučký kůň", "Съешь ещё", "„Nr. 5“ — § 12"};
+  std::string dir = test::make_temp_dir();
+  std::vector<GreyImage> images = render_lines(texts, dir);
+
+  TrainOptions o;
+  o.sources = {{dir, 1.0}};
+  o.output_model = test::make_temp_dir() + "/tiny.platen";
+  o.network = "C3x3:16 M2x2 C3x3:32 M2x2 C3x3:48 M2x1 CHx3:96 C1x3:96 O";
+  o.learning_rate = 3e-3;
+  o.max_iterations = 900;
+  o.batch_columns = 1600;  // the four lines in one batch
+  o.threads = 1;
+  o.validation_fraction = 0;
+  o.augment = false;
+  o.seed = 3;
+  std::vector<std::string> log;
+  train(o, [&](const std::string& line) { log.push_back(line); });
+  ASSERT_TRUE(std::filesystem::exists(o.output_model));
+
+  Recognizer recognizer(o.output_model);
+  DecodeOptions best_path;
+  best_path.use_language_model = false;
+  std::vector<RecognisedLine> read = recognizer.recognise(images, best_path);
+  for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(read[i].text, texts[i]);
+}
+
+TEST(Trainer, ResumeContinuesFromTheCheckpoint) {
+  if (!std::filesystem::exists(kFont)) GTEST_SKIP() << "fonts-freefont-ttf not installed";
+  std::string dir = test::make_temp_dir();
+  render_lines({"abc", "def"}, dir);
+  TrainOptions o;
+  o.sources = {{dir, 1.0}};
+  o.output_model = test::make_temp_dir() + "/r.platen";
+  o.network = "C3x3:4 M2x2 C3x3:8 M2x2 CHx3:8 O";
+  o.max_iterations = 5;
+  o.threads = 1;
+  o.validation_fraction = 0;
+  train(o, [](const std::string&) {});
+  o.resume = true;
+  o.max_iterations = 8;
+  std::vector<std::string> log;
+  train(o, [&](const std::string& line) { log.push_back(line); });
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log[0].find("resumed from"), std::string::npos) << log[0];
+  EXPECT_NE(log[0].find("update 5"), std::string::npos) << log[0];
+}
+
+}  // namespace
+}  // namespace platen
