@@ -62,6 +62,8 @@ constexpr float kValleyDepth = 0.95f;     // a core is cut where density dips be
 constexpr double kAttachUpXh = 0.6;       // how far descenders reach below a core
 constexpr double kAttachDownXh = 1.0;     // how far ascenders and accents reach above a core
 constexpr double kAttachSideXh = 1.0;     // how far punctuation sits past the end of a core
+constexpr double kMaxAttach = 1.5;        // marks further than this many reaches are specks
+constexpr double kSpeckXh = 0.15;         // marks no bigger than this join a line only inside it
 constexpr double kWordGapXh = 3.5;        // gaps up to this always join (words, tabs in lists)
 constexpr double kLineGapXh = 12.0;       // gaps beyond this always split (columns)
 constexpr double kLoneGapXh = 6.0;        // in a row with no neighbours, wider gaps split
@@ -516,23 +518,30 @@ std::vector<std::pair<int, long>> core_overlaps(const InkRuns& runs, const Compo
   return out;
 }
 
-// The nearest allowed core above, below, left or right of a mark that overlaps none, or -1.
-// A mark above a core is an accent, a dot or an ascender fragment and may sit up to about one
-// x-height above the core; a mark below one is a descender fragment and sits closer; a mark
-// beside one is a full stop or a hyphen just past the last letter. Distances are scaled by
-// those reaches, so that a mark midway between two lines goes to the line below.
-int nearest_core(const InkComponent& c, const Grid& grid, double xh, const std::vector<std::uint8_t>& allowed) {
+// Centre of mass of a component's ink, page row.
+double centroid_y(const InkRuns& runs, const ComponentLabels& labels, int comp) {
+  long sum = 0;
+  for (int k = labels.run_start[comp]; k < labels.run_start[comp + 1]; ++k) {
+    const InkRun& r = runs.runs[labels.component_runs[k]];
+    sum += static_cast<long>(r.y) * r.length();
+  }
+  return static_cast<double>(sum) / labels.components[comp].area + 0.5;
+}
+
+// The core a mark that overlaps none belongs to, among the allowed cores above, below, left or
+// right of it; -1 when none is near. A mark above a core is an accent, a dot or an ascender
+// fragment and may sit up to about one x-height above the core; a mark below one is a
+// descender fragment and sits closer; a mark beside one is a full stop or a hyphen just past
+// the last letter. Distances are scaled by those reaches, so that a mark midway between two
+// lines goes to the line below. A whole letter (at least an x-height tall) found near two
+// lines goes to the one whose centre is nearest its centre of mass.
+int nearest_core(const InkRuns& runs, const ComponentLabels& labels, int comp, const Grid& grid,
+                 const std::vector<Core>& cores, double xh, const std::vector<std::uint8_t>& allowed) {
+  const InkComponent& c = labels.components[comp];
   const int f = grid.cell.f;
   const int reach = static_cast<int>(std::ceil(2.0 * xh / f)) + 1;
-  double best_score = 1.5;  // beyond 1.5 reaches it is a speck, not part of a line
-  int best = -1;
-  auto consider = [&](int k, double d, double scale) {
-    const double score = std::max(0.0, d) / (scale * xh);
-    if (score < best_score) {
-      best_score = score;
-      best = k;
-    }
-  };
+  std::vector<std::pair<int, double>> found;  // (core, score)
+  auto consider = [&](int k, double d, double scale) { found.emplace_back(k, std::max(0.0, d) / (scale * xh)); };
   const int columns[3] = {c.x0 / f, ((c.x0 + c.x1) / 2) / f, (c.x1 - 1) / f};
   for (int cx : columns) {
     for (int cy = c.y0 / f - 1, n = 0; cy >= 0 && n < reach; --cy, ++n) {
@@ -561,56 +570,161 @@ int nearest_core(const InkComponent& c, const Grid& grid, double xh, const std::
     consider(k, cx * f - c.x1, kAttachSideXh);
     break;
   }
-  return best;
+  found.erase(std::remove_if(found.begin(), found.end(), [](const auto& e) { return e.second > kMaxAttach; }),
+              found.end());
+  if (found.empty()) return -1;
+  if (c.height() >= xh) {
+    const double y = centroid_y(runs, labels, comp);
+    const int mid = ((c.x0 + c.x1) / 2) / f;
+    return std::min_element(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+             return std::abs((cores[a.first].centre_at(mid) + 0.5) * f - y) <
+                    std::abs((cores[b.first].centre_at(mid) + 0.5) * f - y);
+           })->first;
+  }
+  return std::min_element(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second < b.second; })
+      ->first;
 }
 
-// Cuts a component that spans several stacked cores: in every grid column the boundary
-// between two cores is the row of least density between their centres (the valley of the
-// local projection profile), so touching ascenders and descenders are cut where the two lines
-// meet rather than half-way.
+// Cuts a component that spans several stacked cores (letters of touching lines).
+//  1. Between two cores, the cut in each page column goes through a white gap of the
+//     component in that column when there is one, the gap nearest the density valley between
+//     the cores (the valley of the local projection profile); where the column is ink from
+//     core to core, through the valley itself. So touching ascenders and descenders are cut
+//     where the lines meet, not half-way.
+//  2. A cut still clips the tip of a descender that reaches below the valley, or of an
+//     ascender above it. Such bits, small parts on one side that touch a much bigger part on
+//     the other side, go back to the part they touch.
 void split_component(const InkRuns& runs, const ComponentLabels& labels, int comp, std::vector<int> stack,
                      const std::vector<Core>& cores, const Grid& grid, std::vector<Piece>& pieces) {
   const InkComponent& c = labels.components[comp];
   const int f = grid.cell.f;
-  const int cx0 = c.x0 / f;
-  const int cx1 = (c.x1 - 1) / f + 1;
-  const int mid = (cx0 + cx1) / 2;
+  const int w = c.width();
+  const int h = c.height();
+  const int mid = ((c.x0 + c.x1) / 2) / f;
   std::sort(stack.begin(), stack.end(),
             [&](int a, int b) { return cores[a].centre_at(mid) < cores[b].centre_at(mid); });
   const int n = static_cast<int>(stack.size());
-  // bounds[(cx - cx0) * (n - 1) + i]: first page row below the boundary between stack[i] and
-  // stack[i + 1] in grid column cx.
-  std::vector<int> bounds(static_cast<std::size_t>(cx1 - cx0) * (n - 1));
-  for (int cx = cx0; cx < cx1; ++cx) {
-    for (int i = 0; i + 1 < n; ++i) {
-      const int ya = static_cast<int>(std::lround(cores[stack[i]].centre_at(cx)));
-      const int yb = static_cast<int>(std::lround(cores[stack[i + 1]].centre_at(cx)));
-      int best_y = (ya + yb) / 2;
-      float best_s = 1e30f;
-      for (int cy = std::max(0, ya + 1); cy < std::min(grid.cell.h, yb); ++cy) {
-        const float v = grid.s(cx, cy);
-        // Ties go to the row nearer the middle.
-        if (v < best_s || (v == best_s && std::abs(cy - (ya + yb) / 2) < std::abs(best_y - (ya + yb) / 2))) {
-          best_s = v;
-          best_y = cy;
-        }
-      }
-      bounds[static_cast<std::size_t>(cx - cx0) * (n - 1) + i] = best_y * f + f / 2;
-    }
-  }
+
+  // The component as a small bitmap: 0 = paper, then the index + 1 of the core each pixel goes to.
+  std::vector<std::uint8_t> label(static_cast<std::size_t>(w) * h, 0);
   for (int k = labels.run_start[comp]; k < labels.run_start[comp + 1]; ++k) {
     const InkRun& r = runs.runs[labels.component_runs[k]];
-    for (int cx = r.x0 / f, last = (r.x1 - 1) / f; cx <= last; ++cx) {
-      const int a = std::max(r.x0, cx * f);
-      const int b = std::min(r.x1, (cx + 1) * f);
-      int i = 0;
-      while (i + 1 < n && r.y >= bounds[static_cast<std::size_t>(cx - cx0) * (n - 1) + i]) ++i;
-      const int line = stack[i];
-      if (!pieces.empty() && pieces.back().y == r.y && pieces.back().x1 == a && pieces.back().line == line) {
-        pieces.back().x1 = b;
-      } else {
-        pieces.push_back({r.y, a, b, line});
+    std::fill_n(label.begin() + static_cast<long>(r.y - c.y0) * w + (r.x0 - c.x0), r.length(), std::uint8_t{1});
+  }
+  auto at = [&](int x, int y) -> std::uint8_t& { return label[static_cast<std::size_t>(y) * w + x]; };
+
+  std::vector<int> bound(n - 1);  // per column: first bitmap row below each cut
+  for (int x = 0; x < w; ++x) {
+    const int cx = (c.x0 + x) / f;
+    for (int i = 0; i + 1 < n; ++i) {
+      const double ya = (cores[stack[i]].centre_at(cx) + 0.5) * f;
+      const double yb = (cores[stack[i + 1]].centre_at(cx) + 0.5) * f;
+      // Density valley between the two centres, in page rows.
+      int valley_cell = static_cast<int>((ya + yb) / 2 / f);
+      float best_s = 1e30f;
+      for (int cy = static_cast<int>(ya / f) + 1; cy < std::min(grid.cell.h, static_cast<int>(yb / f)); ++cy) {
+        const float v = grid.s(cx, cy);
+        if (v < best_s) {
+          best_s = v;
+          valley_cell = cy;
+        }
       }
+      const double valley = (valley_cell + 0.5) * f;
+      // White gaps of this column between the centres; the one nearest the valley wins.
+      double cut = valley;
+      double best_d = 1e30;
+      const int r0 = std::max(0, static_cast<int>(std::ceil(ya)) - c.y0);
+      const int r1 = std::min(h, static_cast<int>(yb) - c.y0);
+      for (int r = r0; r < r1;) {
+        if (at(x, r)) {
+          ++r;
+          continue;
+        }
+        const int g0 = r;
+        while (r < r1 && !at(x, r)) ++r;
+        const double middle = c.y0 + 0.5 * (g0 + r);
+        if (std::abs(middle - valley) < best_d) {
+          best_d = std::abs(middle - valley);
+          cut = middle;
+        }
+      }
+      bound[i] = static_cast<int>(std::lround(cut)) - c.y0;
+    }
+    for (int y = 0; y < h; ++y) {
+      if (!at(x, y)) continue;
+      int i = 0;
+      while (i + 1 < n && y >= bound[i]) ++i;
+      at(x, y) = static_cast<std::uint8_t>(i + 1);
+    }
+  }
+
+  // Clipped tips: an 8-connected part of one label less than a third the size of the part of
+  // another label it touches joins that part.
+  std::vector<int> part(label.size(), -1);
+  std::vector<int> part_size;
+  std::vector<int> todo;
+  for (int start = 0; start < w * h; ++start) {
+    if (!label[start] || part[start] >= 0) continue;
+    const int id = static_cast<int>(part_size.size());
+    part_size.push_back(0);
+    todo.assign(1, start);
+    part[start] = id;
+    while (!todo.empty()) {
+      const int p = todo.back();
+      todo.pop_back();
+      ++part_size[id];
+      const int px = p % w, py = p / w;
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int qx = px + dx, qy = py + dy;
+          if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+          const int q = qy * w + qx;
+          if (label[q] == label[start] && part[q] < 0) {
+            part[q] = id;
+            todo.push_back(q);
+          }
+        }
+      }
+    }
+  }
+  // For every part, the biggest part of another label it touches.
+  std::vector<int> neighbour(part_size.size(), -1);
+  for (int p = 0; p < w * h; ++p) {
+    if (!label[p]) continue;
+    const int px = p % w, py = p / w;
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int qx = px + dx, qy = py + dy;
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+        const int q = qy * w + qx;
+        if (!label[q] || label[q] == label[p]) continue;
+        int& best = neighbour[part[p]];
+        if (best < 0 || part_size[part[q]] > part_size[best]) best = part[q];
+      }
+    }
+  }
+  std::vector<std::uint8_t> part_label(part_size.size(), 0);
+  for (int p = 0; p < w * h; ++p) {
+    if (label[p]) part_label[part[p]] = label[p];
+  }
+  for (int p = 0; p < w * h; ++p) {
+    if (!label[p]) continue;
+    const int other = neighbour[part[p]];
+    if (other >= 0 && 3 * part_size[part[p]] < part_size[other]) label[p] = part_label[other];
+  }
+
+  // Pieces in row order, runs of one label.
+  for (int y = 0; y < h; ++y) {
+    int x = 0;
+    while (x < w) {
+      if (!at(x, y)) {
+        ++x;
+        continue;
+      }
+      const std::uint8_t v = at(x, y);
+      const int x0 = x;
+      while (x < w && at(x, y) == v) ++x;
+      pieces.push_back({c.y0 + y, c.x0 + x0, c.x0 + x, stack[v - 1]});
     }
   }
 }
@@ -1040,7 +1154,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       }
       if (roles[c] == Role::kTall) continue;
       if (overlaps.empty()) {
-        const int k = nearest_core(labels.components[c], grid, xh, any_core);
+        const int k = nearest_core(runs, labels, c, grid, cores, xh, any_core);
         if (k >= 0) provisional[k].push_back(c);
       } else if (overlaps[0].second >= 0.9 * total) {
         provisional[overlaps[0].first].push_back(c);
@@ -1074,21 +1188,44 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
       if (k.covers(cx) && mid_y >= band_top && mid_y <= band_bottom) comp_core[c] = overlaps[0].first;
       continue;
     }
-    if (role == Role::kTall && overlaps.size() < 2) continue;
+    if (role == Role::kTall && overlaps.empty()) continue;
     if (overlaps.empty()) {
-      comp_core[c] = nearest_core(comp, grid, xh, valid_core);
+      // Dust: a speck outside every core stays out; dots and full stops are bigger.
+      if (std::max(comp.width(), comp.height()) <= kSpeckXh * xh) continue;
+      comp_core[c] = nearest_core(runs, labels, c, grid, cores, xh, valid_core);
       continue;
     }
-    if ((role == Role::kLetter || role == Role::kTall) && overlaps.size() > 1) {
-      // Stacked cores this component reaches into substantially: touching lines.
+    // No single character is taller than about two x-heights (ascender plus descender), so
+    // a shorter component reaching into two cores is one letter, handed whole to the core
+    // holding most of it; only taller ones are letters of two lines that touch.
+    if ((role == Role::kLetter || role == Role::kTall) && comp.height() > 2.1 * xh) {
+      // Stacked cores this component reaches into: the ones it overlaps, and the ones beside
+      // it within two x-heights (where two lines' letters merge the core is often missing
+      // right above or below the merged blob). Cores must lie within the component's rows
+      // and at least an x-height apart.
       const int mid = ((comp.x0 + comp.x1) / 2) / cell.f;
-      std::vector<int> stack{overlaps[0].first};
-      for (std::size_t i = 1; i < overlaps.size(); ++i) {
-        if (overlaps[i].second < 0.1 * overlaps[0].second) continue;
-        const int k = overlaps[i].first;
+      std::vector<std::pair<int, long>> candidates = overlaps;
+      const int reach = static_cast<int>(std::lround(2 * xh / cell.f));
+      for (int cy = comp.y0 / cell.f; cy <= (comp.y1 - 1) / cell.f; ++cy) {
+        for (int cx = std::max(0, comp.x0 / cell.f - reach); cx <= std::min(cell.w - 1, (comp.x1 - 1) / cell.f + reach);
+             ++cx) {
+          const int k = grid.at(cx, cy);
+          if (k < 0 || !valid_core[k]) continue;
+          if (std::none_of(candidates.begin(), candidates.end(), [&](const auto& o) { return o.first == k; })) {
+            candidates.emplace_back(k, 0);
+          }
+        }
+      }
+      std::vector<int> stack;
+      for (const auto& [k, px] : candidates) {
+        if (px < 0.1 * candidates[0].second) {
+          // Only beside the component: its centre must fall inside the component's rows.
+          const double y = (cores[k].centre_at(mid) + 0.5) * cell.f;
+          if (y < comp.y0 || y > comp.y1) continue;
+        }
         bool apart = true;
-        for (int s : stack) {
-          if (std::abs(cores[k].centre_at(mid) - cores[s].centre_at(mid)) * cell.f < 1.0 * xh) apart = false;
+        for (int s2 : stack) {
+          if (std::abs(cores[k].centre_at(mid) - cores[s2].centre_at(mid)) * cell.f < 1.0 * xh) apart = false;
         }
         if (apart) stack.push_back(k);
       }
@@ -1102,6 +1239,28 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     }
     if (role == Role::kTall) continue;  // a tall blob on one line only: not text
     comp_core[c] = overlaps[0].first;
+    if (comp.height() > 1.5 * xh) {
+      // A tall letter (J, a bracket, a letter with its accent) may overlap only the core of
+      // the line it reaches into, its own line's core having been lost where the two lines'
+      // ink merged. Among the cores overlapping it or beside it whose centre lies within its
+      // rows, it goes to the one nearest its centre of mass.
+      const double centroid = centroid_y(runs, labels, c);
+      const int mid = ((comp.x0 + comp.x1) / 2) / cell.f;
+      const int reach = static_cast<int>(std::lround(xh / cell.f));
+      double best = std::abs((cores[comp_core[c]].centre_at(mid) + 0.5) * cell.f - centroid);
+      for (int cy = comp.y0 / cell.f; cy <= (comp.y1 - 1) / cell.f; ++cy) {
+        for (int cx = std::max(0, comp.x0 / cell.f - reach); cx <= std::min(cell.w - 1, (comp.x1 - 1) / cell.f + reach);
+             ++cx) {
+          const int k = grid.at(cx, cy);
+          if (k < 0 || !valid_core[k] || k == comp_core[c]) continue;
+          const double d = std::abs((cores[k].centre_at(mid) + 0.5) * cell.f - centroid);
+          if (d < best) {
+            best = d;
+            comp_core[c] = k;
+          }
+        }
+      }
+    }
   }
 
   // Per-core ink: extent, and the whole components it holds (for the text tests below).
@@ -1208,11 +1367,10 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     int a, b;
     double gap;
   };
-  std::vector<Join> joins;
-  // Heights are compared as mean core centres over the last / first few x-heights of ink:
-  // at its very end a core thins out and follows the last letter's ascenders or descenders.
-  const int reach = static_cast<int>(std::lround(4 * xh));
-  auto end_centre = [](const Core& k, int ga, int gb) {
+  // A core lying within another's x-range at the same height (a digit or a capital whose
+  // density band wavered, beside the line's main core) is part of that core's line.
+  std::vector<int> absorbed_by(cores.size(), -1);
+  const auto mean_centre = [&](const Core& k, int ga, int gb) {
     double sum = 0;
     int n = 0;
     for (int cx = std::max(ga, k.cx0); cx <= std::min(gb, k.cx1 - 1); ++cx) {
@@ -1222,6 +1380,26 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     }
     return n ? sum / n : static_cast<double>(k.centre_at((ga + gb) / 2));
   };
+  for (int b : valid) {
+    const Core& B = cores[b];
+    int best = -1;
+    for (int a : valid) {
+      const Core& A = cores[a];
+      if (a == b || A.ink_x0 > B.ink_x0 || A.ink_x1 < B.ink_x1) continue;
+      if (A.ink_x1 - A.ink_x0 <= B.ink_x1 - B.ink_x0) continue;
+      const int g0 = B.ink_x0 / cell.f, g1 = (B.ink_x1 - 1) / cell.f;
+      if (std::abs(mean_centre(A, g0, g1) - mean_centre(B, g0, g1)) * cell.f > kJoinDyXh * xh) continue;
+      if (best < 0 || A.ink_area > cores[best].ink_area) best = a;
+    }
+    absorbed_by[b] = best;
+  }
+  valid.erase(std::remove_if(valid.begin(), valid.end(), [&](int k) { return absorbed_by[k] >= 0; }), valid.end());
+
+  std::vector<Join> joins;
+  // Heights are compared as mean core centres over the last / first few x-heights of ink:
+  // at its very end a core thins out and follows the last letter's ascenders or descenders.
+  const int reach = static_cast<int>(std::lround(4 * xh));
+  const auto& end_centre = mean_centre;
   std::vector<int> by_x0(valid);
   std::sort(by_x0.begin(), by_x0.end(), [&](int p, int q) { return cores[p].ink_x0 < cores[q].ink_x0; });
   for (int a : valid) {
@@ -1282,6 +1460,22 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     }
     lines.push_back(std::move(line));
   }
+  for (int k = 0; k < static_cast<int>(cores.size()); ++k) {
+    if (absorbed_by[k] < 0) continue;
+    int root = absorbed_by[k];
+    while (absorbed_by[root] >= 0) root = absorbed_by[root];  // containers are strictly wider
+    const int l = cores[root].line;
+    if (l < 0) continue;
+    LineBuild& line = lines[l];
+    Core& core = cores[k];
+    core.line = l;
+    line.cores.push_back(k);
+    line.ink_x0 = std::min(line.ink_x0, core.ink_x0);
+    line.ink_x1 = std::max(line.ink_x1, core.ink_x1);
+    line.ink_y0 = std::min(line.ink_y0, core.ink_y0);
+    line.ink_y1 = std::max(line.ink_y1, core.ink_y1);
+    line.ink_area += core.ink_area;
+  }
   {
     // A line must hold some ink shaped like typed characters: rows of paper-edge fragments,
     // folds or smudges do not. Components overlapping in x are taken together as one
@@ -1337,6 +1531,30 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
         if (near > 0.3 * total) text = false;
       }
       if (letter_ink < 0.35 * (whole + split_area)) text = false;
+      if (text && n_letters >= 4 && n_letters <= 12 && split_area == 0) {
+        // A short run of blobs is text only if they stand on a common baseline: at least half
+        // of the letters end within a fifth of an x-height of their median bottom (measured
+        // from the core's centre, which follows skew). The letter-sized debris of a paper
+        // edge or a corner lies at random heights.
+        std::vector<double> bottoms;
+        for (int c : comps) {
+          if (roles[c] != Role::kLetter) continue;
+          const InkComponent& k = labels.components[c];
+          const int cx = ((k.x0 + k.x1) / 2) / cell.f;
+          double centre = 0;
+          for (int core : line.cores) {
+            if (cores[core].covers(cx)) centre = cores[core].centre_at(cx) * cell.f;
+          }
+          if (centre == 0) centre = cores[line.cores.front()].centre_at(cx) * cell.f;
+          bottoms.push_back(k.y1 - centre);
+        }
+        std::vector<double> sorted = bottoms;
+        std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+        const double median = sorted[sorted.size() / 2];
+        const auto on_baseline = std::count_if(bottoms.begin(), bottoms.end(),
+                                               [&](double b) { return std::abs(b - median) <= 0.2 * xh; });
+        if (2 * on_baseline < static_cast<long>(bottoms.size())) text = false;
+      }
       if (text && line.ink_x1 - line.ink_x0 < kShortLineXh * xh) {
         // A line of one or two characters ("4", "(2)", "R.D.") must show one: a character
         // cell of letter size holding a good share of the ink, neither a solid blob (a hole,
@@ -1346,7 +1564,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
         for (const InkComponent& cellbox : character_cells(comps, labels)) {
           const double fill =
               static_cast<double>(cellbox.area) / (static_cast<double>(cellbox.width()) * cellbox.height());
-          if (cellbox.width() >= 0.35 * xh && cellbox.height() >= 0.7 * xh && cellbox.height() <= 2.5 * xh &&
+          if (cellbox.width() >= 0.5 * xh && cellbox.height() >= 0.7 * xh && cellbox.height() <= 2.5 * xh &&
               cellbox.area >= 0.25 * whole && fill >= 0.15 && fill <= 0.7) {
             found = true;
           }
@@ -1458,6 +1676,17 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     }
     for (int j = first + 1; j < nbins; ++j) centre[j] = centre[first];
     centre = fit_path(centre, weight);
+    // A path that stays within a fifth of an x-height is a straight, level line: keep it
+    // exactly level rather than shifting columns by a pixel here and there.
+    const auto [lo, hi] = std::minmax_element(centre.begin(), centre.end());
+    if (*hi - *lo < 0.2 * xh) {
+      double sum = 0, wsum = 0;
+      for (int i = 0; i < nbins; ++i) {
+        sum += weight[i] * centre[i];
+        wsum += weight[i];
+      }
+      std::fill(centre.begin(), centre.end(), wsum > 0 ? sum / wsum : *lo);
+    }
     line.path_x0 = std::max(0, line.ink_x0 - h_margin);
     const int path_x1 = std::min(page_w, line.ink_x1 + h_margin);
     line.path.assign(path_x1 - line.path_x0, 0.0);

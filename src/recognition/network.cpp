@@ -2,7 +2,9 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "core/errors.h"
 
@@ -46,9 +48,26 @@ struct Layer {
 
 }  // namespace
 
+float* ActivationArena::buffer(std::size_t slot, std::size_t floats) {
+  if (slot >= slots_.size()) {
+    slots_.resize(slot + 1);
+    sizes_.resize(slot + 1, 0);
+  }
+  if (sizes_[slot] < floats) {
+    std::size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+    slots_[slot].reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+    if (!slots_[slot]) throw std::bad_alloc();
+    sizes_[slot] = floats;
+  }
+  return slots_[slot].get();
+}
+
+void ActivationArena::Free::operator()(float* p) const { std::free(p); }
+
 struct NetworkRunner::Impl {
   int batch, width, frames, classes;
   bool training;
+  ActivationArena* arena = nullptr;
   dnnl::stream stream{cpu_engine()};
   std::vector<Layer> layers;
   std::vector<memory> acts;   // acts[i] feeds layer i; acts.back() = logits
@@ -58,9 +77,11 @@ struct NetworkRunner::Impl {
 
 int padded_width(int width, int quantum) { return (width + quantum - 1) / quantum * quantum; }
 
-NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool training)
+NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
+  if (arena && training) throw Error("an activation arena is for inference runners only");
+  m.arena = arena;
   const int stride = model.spec.frame_stride();
   if (width <= 0 || width % stride != 0)
     throw ModelError("network width " + std::to_string(width) + " is not a multiple of " +
@@ -74,7 +95,11 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
 
   int h = model.input_height, w = width, c = 1, conv_i = 0;
   auto act_md = [&](int ch, int hh, int ww) { return memory::desc({batch, ch, hh, ww}, dt::f32, tag::nhwc); };
-  m.acts.emplace_back(act_md(c, h, w), eng);
+  auto new_act = [&](const memory::desc& md) {
+    if (arena) m.acts.push_back(memory(md, eng, static_cast<void*>(nullptr)));
+    else m.acts.emplace_back(md, eng);
+  };
+  new_act(act_md(c, h, w));
   for (const LayerSpec& spec : model.spec.layers) {
     Layer L;
     memory::desc src_md = act_md(c, h, w);
@@ -104,7 +129,7 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
       L.weights = memory(L.conv_pd.weights_desc(), eng);
       L.weights_reorder = dnnl::reorder(L.weights_user, L.weights);
       L.bias = memory(b_md, eng);
-      m.acts.emplace_back(dst_md, eng);
+      new_act(dst_md);
       c = oc;
       h = oh;
     } else {
@@ -119,7 +144,7 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
       L.pool_pd = dnnl::pooling_forward::primitive_desc(d, eng);
       L.fwd = dnnl::pooling_forward(L.pool_pd);
       if (training) L.workspace = memory(L.pool_pd.workspace_desc(), eng);
-      m.acts.emplace_back(dst_md, eng);
+      new_act(dst_md);
       h = oh;
       w = ow;
     }
@@ -208,7 +233,17 @@ void NetworkRunner::set_weights(const Model& model) {
   m.stream.wait();
 }
 
-float* NetworkRunner::input() { return static_cast<float*>(impl_->acts[0].get_data_handle()); }
+float* NetworkRunner::input() {
+  Impl& m = *impl_;
+  if (m.arena) {
+    // Grow every slot first, then bind: growing may move a slot's buffer.
+    std::vector<float*> buffers;
+    for (std::size_t i = 0; i < m.acts.size(); ++i)
+      buffers.push_back(m.arena->buffer(i, m.acts[i].get_desc().get_size() / sizeof(float)));
+    for (std::size_t i = 0; i < m.acts.size(); ++i) m.acts[i].set_data_handle(buffers[i]);
+  }
+  return static_cast<float*>(m.acts[0].get_data_handle());
+}
 
 const float* NetworkRunner::logits() const {
   return static_cast<const float*>(impl_->acts.back().get_data_handle());

@@ -10,6 +10,24 @@
 
 namespace platen {
 
+/// Activation buffers shared by the inference runners of one thread. Runners of different
+/// width classes hold batches of about the same number of columns, so one set of buffers
+/// serves them all and memory stays flat however many width classes a page has. Not
+/// thread-safe: one arena per thread.
+class ActivationArena {
+ public:
+  /// Buffer `slot` with room for at least `floats` values, 64-byte aligned. Growing a slot
+  /// invalidates its earlier pointer.
+  float* buffer(std::size_t slot, std::size_t floats);
+
+ private:
+  struct Free {
+    void operator()(float* p) const;
+  };
+  std::vector<std::unique_ptr<float[], Free>> slots_;
+  std::vector<std::size_t> sizes_;
+};
+
 /// Runs one model's network on batches of N lines padded to one width W (a multiple of the
 /// frame stride). Holds oneDNN primitives and activation buffers for that shape, so it is
 /// cheap to call repeatedly and must not be shared between threads.
@@ -21,7 +39,9 @@ class NetworkRunner {
   /// Builds the primitives. `training` adds the backward primitives (oneDNN's backward data,
   /// backward weights, pooling and ReLU backward). Throws ModelError on a bad layout and
   /// dnnl::error if oneDNN cannot build a primitive.
-  NetworkRunner(const Model& model, int batch, int width, bool training);
+  /// With an `arena` (inference only), activations live in the arena's buffers, bound anew
+  /// by each input() call; the arena must outlive the runner.
+  NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena = nullptr);
   ~NetworkRunner();
   NetworkRunner(const NetworkRunner&) = delete;
   NetworkRunner& operator=(const NetworkRunner&) = delete;
@@ -34,7 +54,8 @@ class NetworkRunner {
   /// Copies the model's weights into the primitives' layouts; call after each update.
   void set_weights(const Model& model);
 
-  /// Input buffer, N×H×W floats (ink 1, paper 0); fill before forward().
+  /// Input buffer, N×H×W floats (ink 1, paper 0); fill before forward(). With an arena this
+  /// (re)binds the runner to the arena's buffers: call it before every forward().
   float* input();
   /// Runs the network. Logits become readable.
   void forward();

@@ -22,21 +22,30 @@ namespace platen {
 
 namespace {
 
-/// Lines are padded to a multiple of this width (px) so one set of primitives serves a
-/// whole width class.
-constexpr int kWidthQuantum = 64;
 /// Lines × padded width per batch (px): bounds activation memory per thread.
 constexpr int kBatchColumns = 8192;
 
 int batch_for(int width) { return std::max(1, kBatchColumns / width); }
+
+/// Width a line is padded to: classes grow by a fifth (multiples of 32 px), so a page's lines
+/// fall into a dozen or so classes, each with one set of primitives per thread, and padding
+/// wastes at most a fifth of the work.
+int width_class(int width) {
+  int w = 64;
+  while (w < width) w = std::max(w + 32, (w * 6 / 5 + 31) / 32 * 32);
+  return w;
+}
 
 }  // namespace
 
 struct Recognizer::Impl {
   /// Per-thread primitives, one runner per width class: oneDNN primitives and their buffers
   /// are not shared between threads.
-  using Runners = std::map<int, std::unique_ptr<NetworkRunner>>;
-  tbb::enumerable_thread_specific<Runners> runners;
+  struct ThreadState {
+    ActivationArena arena;  // declared first: runners point into it
+    std::map<int, std::unique_ptr<NetworkRunner>> runners;
+  };
+  tbb::enumerable_thread_specific<ThreadState> threads;
   /// Language models by language set ("eng+deu"), loaded on first use.
   std::mutex lm_mutex;
   std::map<std::string, std::shared_ptr<const LanguageModel>> language_models;
@@ -52,10 +61,12 @@ struct Recognizer::Impl {
   }
 
   NetworkRunner& runner(const Model& model, int width) {
-    Runners& mine = runners.local();
-    auto it = mine.find(width);
-    if (it == mine.end())
-      it = mine.emplace(width, std::make_unique<NetworkRunner>(model, batch_for(width), width, false)).first;
+    ThreadState& mine = threads.local();
+    auto it = mine.runners.find(width);
+    if (it == mine.runners.end())
+      it = mine.runners
+               .emplace(width, std::make_unique<NetworkRunner>(model, batch_for(width), width, false, &mine.arena))
+               .first;
     return *it->second;
   }
 };
@@ -93,7 +104,7 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
   });
   std::vector<std::vector<std::size_t>> batches;
   for (std::size_t k = 0; k < order.size();) {
-    int w = padded_width(lines[order[k]].width, kWidthQuantum);
+    int w = width_class(lines[order[k]].width);
     std::vector<std::size_t> batch;
     while (k < order.size() && static_cast<int>(batch.size()) < batch_for(w)) batch.push_back(order[k++]);
     batches.push_back(std::move(batch));
@@ -105,7 +116,7 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
     // thread count stays what the caller's TBB arena allows.
     omp_set_num_threads(1);
     const std::vector<std::size_t>& batch = batches[b];
-    int w = padded_width(lines[batch.front()].width, kWidthQuantum);
+    int w = width_class(lines[batch.front()].width);
     NetworkRunner& net = impl_->runner(model, w);
     const int h = model.input_height, T = net.frames(), C = net.classes();
     float* in = net.input();

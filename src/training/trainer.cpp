@@ -31,7 +31,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr char kCheckpointMagic[8] = {'P', 'L', 'A', 'T', 'E', 'N', 'C', 'K'};
-constexpr std::uint32_t kCheckpointVersion = 1;
+constexpr std::uint32_t kCheckpointVersion = 2;
 constexpr int kWidthQuantum = 64;
 constexpr int kMaxLineWidth = 2560;  // normalised px; longer crops are layout errors
 
@@ -54,6 +54,8 @@ struct Checkpoint {
   std::string rng_state;
   double best_cer = 1e9;
   double elapsed_seconds = 0;
+  /// CRC-32 of the validation lines' paths: best_cer only compares runs on the same lines.
+  std::uint32_t validation_fingerprint = 0;
 };
 
 void save_checkpoint(const std::string& path, const Checkpoint& c) {
@@ -67,6 +69,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
   w.str(c.rng_state);
   w.f64(c.best_cer);
   w.f64(c.elapsed_seconds);
+  w.u32(c.validation_fingerprint);
   w.u32(static_cast<std::uint32_t>(c.adam.m.size()));
   for (std::size_t i = 0; i < c.adam.m.size(); ++i) {
     w.floats(c.adam.m[i]);
@@ -84,7 +87,9 @@ Checkpoint load_checkpoint(const std::string& path) {
   BinaryReader r = BinaryReader::checked<ModelError>(bytes, path);
   char magic[sizeof kCheckpointMagic];
   r.raw(magic, sizeof magic);
-  if (r.u32() != kCheckpointVersion) throw ModelError(path + ": checkpoint of another format version");
+  const std::uint32_t version = r.u32();
+  // Version 1 lacked the validation fingerprint; it reads as "unknown".
+  if (version != kCheckpointVersion && version != 1) throw ModelError(path + ": checkpoint of another format version");
   Checkpoint c;
   std::vector<std::uint8_t> model(r.u64());
   r.raw(model.data(), model.size());
@@ -93,6 +98,7 @@ Checkpoint load_checkpoint(const std::string& path) {
   c.rng_state = r.str();
   c.best_cer = r.f64();
   c.elapsed_seconds = r.f64();
+  if (version >= 2) c.validation_fingerprint = r.u32();
   std::uint32_t n = r.u32();
   c.adam.init(c.model);
   if (n != c.adam.m.size()) throw ModelError(path + ": optimiser state does not match the model");
@@ -311,6 +317,19 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     }
     return chars ? static_cast<double>(edits) / chars : 0.0;
   };
+  {
+    // A resumed run on other data (a folder added, say) measures on other lines: its old
+    // best CER is no yardstick for the new one.
+    std::string paths;
+    for (const Source& s : sources)
+      for (const LineSample& l : s.validation) paths += l.path + '\n';
+    std::uint32_t fingerprint = crc32_of(reinterpret_cast<const std::uint8_t*>(paths.data()), paths.size());
+    if (fingerprint != state.validation_fingerprint) {
+      if (options.resume) log("validation lines differ from the checkpoint's: best CER starts afresh");
+      state.best_cer = 1e9;
+      state.validation_fingerprint = fingerprint;
+    }
+  }
   // Validation lines in width order, so evaluate() fills batches of one width class.
   std::sort(validation.begin(), validation.end(),
             [](const Example& a, const Example& b) { return a.line.width < b.line.width; });

@@ -53,6 +53,25 @@ TEST(CharLanguageModel, ProbabilitiesSumToOne) {
   }
 }
 
+TEST(CharLanguageModel, PruningShrinksTheTableAndKeepsProbabilitiesSummingToOne) {
+  const CharLanguageModel full = CharLanguageModel::train(kEnglish, 5);
+  const CharLanguageModel pruned = CharLanguageModel::train(kEnglish, 5, 3);
+  EXPECT_LT(pruned.size(), full.size() / 2);
+  EXPECT_EQ(CharLanguageModel::train(kEnglish, 5, 1).size(), full.size());
+  std::set<char32_t> vocabulary{CharLanguageModel::kLineEnd};
+  for (const auto& line : kEnglish) vocabulary.insert(line.begin(), line.end());
+  // Contexts whose followers were all, some or none pruned.
+  for (const std::u32string& context : {std::u32string(), std::u32string(U"hel"), std::u32string(U"ye"),
+                                        std::u32string(U"the little b"), std::u32string(U"all")}) {
+    double sum = std::exp(pruned.log_prob(context, U'\u00a7'));
+    for (char32_t c : vocabulary) sum += std::exp(pruned.log_prob(context, c));
+    EXPECT_NEAR(sum, 1.0, 1e-4) << "context of " << context.size() << " code points";
+  }
+  // What was seen often enough still stands out.
+  EXPECT_GT(sequence_log_prob(pruned, U"hello"), sequence_log_prob(pruned, U"he1lo") + 5.0);
+  EXPECT_THROW(CharLanguageModel::train(kEnglish, 5, 0), std::invalid_argument);
+}
+
 TEST(CharLanguageModel, LineStartIsPartOfTheContext) {
   CharLanguageModel lm = CharLanguageModel::train({U"ab", U"ab", U"cb xa"}, 3);
   // 'a' begins two of three lines, but follows "x" elsewhere: the start context matters.

@@ -174,6 +174,63 @@ TEST(BuildCorpus, IncludesGroundTruthLines) {
   EXPECT_THROW(build_corpus(o, Alphabet::standard()), DataError);
 }
 
+TEST(GroundTruthLanguage, NameTagsFirstThenFunctionWords) {
+  const std::vector<std::string> czech = {"Byl jsem v táboře, který se nacházel u Olomouce,",
+                                          "a také jsme tam byli dva měsíce, než přišel transport."};
+  const std::vector<std::string> slovak = {"Bol som v tábore, ktorý sa nachádzal pri Nitre,",
+                                           "a aj sme tam boli ešte dva mesiace, už bez jedla."};
+  const std::vector<std::string> english = {"The report of the legation was sent to the ministry,",
+                                            "which has not yet replied to this letter."};
+  EXPECT_EQ(document_language(czech), "cs");
+  EXPECT_EQ(document_language(slovak), "sk");
+  EXPECT_EQ(document_language(english), "en");
+  EXPECT_EQ(document_language({"Что это было, он не знал, но это было только начало."}), "ru");
+  EXPECT_EQ(document_language({"Що це було, він не знав, але це було вже після війни."}), "uk");
+  EXPECT_EQ(document_language({"1938 12.3. Nr. 17"}), "");
+  // A tag in the name wins over the text; untagged names fall back to the text.
+  EXPECT_EQ(ground_truth_language("ehri-EHRI-DR-19410127-DK_01-6a9e8e", english), "da");
+  EXPECT_EQ(ground_truth_language("ehri-EHRI-DR-19390125-US_02-bfe05b", czech), "en");
+  EXPECT_EQ(ground_truth_language("ehri-EHRI-BF-19380421e_SK_02-706506", czech), "sk");
+  EXPECT_EQ(ground_truth_language("tapus-8_62d69_default-fd3164", english), "fr");
+  EXPECT_EQ(ground_truth_language("ehri-EHRI-ET-JMP018_01-2e4376", czech), "cs");
+  EXPECT_EQ(corpus_language_code("ces"), "cs");
+  EXPECT_EQ(corpus_language_code("cs"), "cs");
+  EXPECT_EQ(corpus_language_code("xyz"), "");
+  EXPECT_EQ(corpus_languages().size(), 12u);
+}
+
+TEST(BuildCorpus, OneLanguageTakesOnlyItsSourcesAndDocuments) {
+  const fs::path dir = test::make_temp_dir();
+  CorpusOptions o = tiny_sources(dir);
+  fs::create_directories(dir / "gt");
+  // An untagged Czech document of two lines (its language is read from the text as a whole)
+  // and a tagged German one.
+  write_bytes(dir / "gt" / "ehri-EHRI-ET-JMP001_01-aaaaaa-000.gt.txt", "Byl jsem v táboře, který se\n");
+  write_bytes(dir / "gt" / "ehri-EHRI-ET-JMP001_01-aaaaaa-001.gt.txt", "nacházel u Olomouce, a také jsme tam byli.\n");
+  write_bytes(dir / "gt" / "ehri-EHRI-BF-19381105_DE_01-bbbbbb-000.gt.txt", "An das Amt des Reichsstatthalters\n");
+  o.ground_truth_dirs = {(dir / "gt").string()};
+  o.language = "deu";
+  const Corpus german = build_corpus(o, Alphabet::standard());
+  for (const auto& [source, n] : german.lines_by_source)
+    EXPECT_TRUE(source == "fortunes:de" || source == "ground-truth") << source;
+  EXPECT_EQ(german.lines_by_source.at("ground-truth"), 1u);
+  EXPECT_NE(std::find(german.lines.begin(), german.lines.end(), "An das Amt des Reichsstatthalters"),
+            german.lines.end());
+  // Transcriptions only: both Czech lines, nothing generated.
+  o.language = "cs";
+  o.lines = 0;
+  const Corpus czech = build_corpus(o, Alphabet::standard());
+  EXPECT_EQ(czech.lines.size(), 2u);
+  EXPECT_EQ(czech.lines_by_source.at("ground-truth"), 2u);
+  // A language without transcriptions gives an empty corpus and says so.
+  o.language = "ukr";
+  const Corpus none = build_corpus(o, Alphabet::standard());
+  EXPECT_TRUE(none.lines.empty());
+  EXPECT_FALSE(none.notes.empty());
+  o.language = "xx";
+  EXPECT_THROW(build_corpus(o, Alphabet::standard()), std::invalid_argument);
+}
+
 TEST(BuildCorpus, InstalledSourcesCoverLatinDiacriticsAndCyrillic) {
   if (!fs::exists("/usr/share/games/fortunes/ru") || !fs::exists("/usr/share/hunspell/uk_UA.dic"))
     GTEST_SKIP() << "fortunes or hunspell dictionaries not installed";
