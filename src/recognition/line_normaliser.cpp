@@ -87,9 +87,13 @@ Band x_height_band(const std::vector<float>& profile, int h) {
   // x-height line and the baseline, and a half-peak cut splits the band there (measured on
   // the dev lines: the spread of x-height estimates within a page fell from 33 % to 23 %).
   float threshold = 0.35f * smooth[peak];
+  // The peak is found on the smoothed profile, the edges on the raw one (smoothing would
+  // widen the band by a row at each edge); a single thin row below the threshold inside
+  // the band does not end it.
+  auto above = [&](int y) { return y >= 0 && y < h && profile[y] >= threshold; };
   band.top = band.bottom = peak;
-  while (band.top > 0 && smooth[band.top - 1] >= threshold) --band.top;
-  while (band.bottom < h - 1 && smooth[band.bottom + 1] >= threshold) ++band.bottom;
+  while (above(band.top - 1) || (above(band.top - 2) && band.top - 2 >= 0)) --band.top;
+  while (above(band.bottom + 1) || above(band.bottom + 2)) ++band.bottom;
   return band;
 }
 

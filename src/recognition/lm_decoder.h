@@ -175,19 +175,20 @@ class LanguageModel {
   int order_ = 0;
 };
 
-/// Settings of the beam search. The defaults were the best of a sweep (α 0.3–1.4, β 0–3, word
-/// bonus 0–2, beam 8–64) on 861 training lines of 37 pages held out of both the recognition
-/// model's and the language models' training (scripts/build-language-models without those
-/// pages), for two models: with the one shipped, best path CER 9.05 %, with lang-all 6.30 %,
-/// with the page's language 6.22 % (the earlier defaults α 0.5, β 1, word bonus 0.5: 6.49 and
-/// 6.46 %). The optimum is flat — α 0.4–0.5, β 1.25–2, word bonus 1–1.5 are within 0.05 % —
-/// and beam 32 gains 0.1 % for 2.5 times the decoding time. Re-tune when the model changes much.
+/// Settings of the beam search. The defaults were checked by a sweep (α 0.3–1.4, β 0–3, word
+/// bonus 0–2, beam 8–64) on 861 training lines of 37 pages held out of the language models
+/// (scripts/build-language-models without those pages), for three successive models. With
+/// the one shipped: best path CER 4.70 %, with lang-all 3.66 %, with the page's language
+/// 3.68 %. The optimum is flat and moves from model to model (α 0.4–0.5, β 1–1.5, word bonus
+/// 0.5–1.5 all lie within 0.1 % of each model's best); these values were the best for the
+/// shipped model and within 0.2 % for the others. Beam 32 gains 0.01 % with it (0.1 % with a
+/// weaker model) for 2.5 times the decoding time. Re-tune when the model changes much.
 struct LmDecodeOptions {
   int beam_width = 16;              ///< prefixes kept after each frame
-  float lm_weight = 0.45f;          ///< α: weight of the n-gram log probability
-  float char_bonus = 1.25f;         ///< β: nats added per emitted symbol when an LM is used,
+  float lm_weight = 0.5f;           ///< α: weight of the n-gram log probability
+  float char_bonus = 1.0f;          ///< β: nats added per emitted symbol when an LM is used,
                                     ///< offsetting the LM's cost of every extra character
-  float word_bonus = 1.5f;          ///< nats added when a word of ≥ 2 letters in a word list ends
+  float word_bonus = 0.5f;          ///< nats added when a word of ≥ 2 letters in a word list ends
   float mixed_script_penalty = 10;  ///< nats subtracted once per word mixing Latin and Cyrillic
   float candidate_log_prob = -9;    ///< classes below this log posterior are not tried at a frame
   int max_candidates = 12;          ///< at most this many non-blank classes tried per frame

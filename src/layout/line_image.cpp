@@ -1,0 +1,352 @@
+#include "layout/line_image.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace platen::layout {
+
+namespace {
+
+// A straight line through the per-bin heights by weighted least squares, plus the residuals
+// smoothed by a weighted moving average over ±3 bins. Bins holding a single comma weigh little.
+std::vector<double> straight_plus_smooth(const std::vector<double>& centre, const std::vector<double>& weight) {
+  const int n = static_cast<int>(centre.size());
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (int i = 0; i < n; ++i) {
+    const double w = weight[i];
+    sw += w;
+    sx += w * i;
+    sy += w * centre[i];
+    sxx += w * i * i;
+    sxy += w * i * centre[i];
+  }
+  double slope = 0, offset = n ? centre[0] : 0;
+  if (sw > 0) {
+    const double det = sw * sxx - sx * sx;
+    slope = std::abs(det) > 1e-9 ? (sw * sxy - sx * sy) / det : 0.0;
+    offset = (sy - slope * sx) / sw;
+  }
+  constexpr int kRadius = 3;
+  std::vector<double> out(n);
+  for (int i = 0; i < n; ++i) {
+    double num = 0, den = 0;
+    for (int j = std::max(0, i - kRadius); j <= std::min(n - 1, i + kRadius); ++j) {
+      num += weight[j] * (centre[j] - (offset + slope * j));
+      den += weight[j];
+    }
+    out[i] = offset + slope * i + (den > 0 ? num / den : 0.0);
+  }
+  return out;
+}
+
+// Median of a histogram's counts, or `fallback` when it holds fewer than `min_count`.
+std::uint8_t histogram_median(const long (&hist)[256], long count, long min_count, std::uint8_t fallback) {
+  if (count < min_count) return fallback;
+  long acc = 0;
+  for (int v = 0; v < 256; ++v) {
+    acc += hist[v];
+    if (2 * acc >= count) return static_cast<std::uint8_t>(v);
+  }
+  return fallback;
+}
+
+// In-place square dilation of a byte mask by `r` px, separably (rows, then columns).
+void dilate(std::vector<std::uint8_t>& mask, int w, int h, int r) {
+  std::vector<std::uint8_t> tmp(mask.size(), 0);
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* s = mask.data() + static_cast<std::size_t>(y) * w;
+    std::uint8_t* d = tmp.data() + static_cast<std::size_t>(y) * w;
+    int last = -(1 << 30);
+    for (int x = 0; x < w; ++x) {
+      if (s[x]) last = x;
+      if (x - last <= r) d[x] = 1;
+    }
+    last = 1 << 30;
+    for (int x = w - 1; x >= 0; --x) {
+      if (s[x]) last = x;
+      if (last - x <= r) d[x] = 1;
+    }
+  }
+  std::fill(mask.begin(), mask.end(), std::uint8_t{0});
+  for (int y = 0; y < h; ++y) {
+    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * w;
+    for (int dy = -r; dy <= r; ++dy) {
+      if (y + dy < 0 || y + dy >= h) continue;
+      const std::uint8_t* s = tmp.data() + static_cast<std::size_t>(y + dy) * w;
+      for (int x = 0; x < w; ++x) d[x] |= s[x];
+    }
+  }
+}
+
+// Sliding minimum (or maximum) over a window of ±`win` with a monotonic queue, linear time.
+std::vector<int> sliding_extreme(const std::vector<int>& v, int win, bool minimum) {
+  const int n = static_cast<int>(v.size());
+  std::vector<int> out(n);
+  std::vector<int> q(n);  // indices; values monotonic from head to tail
+  int head = 0, tail = 0, next = 0;
+  for (int x = 0; x < n; ++x) {
+    for (; next < n && next <= x + win; ++next) {
+      while (tail > head && (minimum ? v[q[tail - 1]] >= v[next] : v[q[tail - 1]] <= v[next])) --tail;
+      q[tail++] = next;
+    }
+    while (q[head] < x - win) ++head;
+    out[x] = v[q[head]];
+  }
+  return out;
+}
+
+}  // namespace
+
+CentrePath fit_centre_path(const PagePieces& pieces, const std::vector<int>& own, int ink_x0, int ink_x1,
+                           int margin, int page_w, double xh) {
+  // The line's own ink rather than the density cores it was found with: a core can waver
+  // where a run of capitals or descenders pulls it.
+  const int bin = std::max(2, static_cast<int>(std::lround(2 * xh)));
+  const int nbins = std::max(1, (ink_x1 - ink_x0 + bin - 1) / bin);
+  std::vector<std::vector<std::pair<int, int>>> samples(nbins);  // (row, px) per bin
+  for (int pi : own) {
+    const LinePiece& p = pieces.pieces[pi];
+    for (int b = (p.x0 - ink_x0) / bin, last = (p.x1 - 1 - ink_x0) / bin; b <= last; ++b) {
+      const int a = std::max(p.x0, ink_x0 + b * bin);
+      const int e = std::min(p.x1, ink_x0 + (b + 1) * bin);
+      samples[b].emplace_back(p.y, e - a);
+    }
+  }
+  std::vector<double> centre(nbins, -1.0);
+  std::vector<double> weight(nbins, 0.0);
+  for (int b = 0; b < nbins; ++b) {
+    auto& v = samples[b];
+    if (v.empty()) continue;
+    std::sort(v.begin(), v.end());
+    long total = 0;
+    for (const auto& e : v) total += e.second;
+    weight[b] = static_cast<double>(total);
+    long acc = 0;
+    for (const auto& e : v) {
+      acc += e.second;
+      if (2 * acc >= total) {
+        centre[b] = e.first;
+        break;
+      }
+    }
+  }
+  // Bins without ink (word gaps wider than a bin) are interpolated, ends held level.
+  int first = -1;
+  for (int i = 0; i < nbins; ++i) {
+    if (centre[i] < 0) continue;
+    if (first < 0) {
+      std::fill(centre.begin(), centre.begin() + i, centre[i]);
+    } else {
+      for (int j = first + 1; j < i; ++j) {
+        centre[j] = centre[first] + (centre[i] - centre[first]) * (j - first) / (i - first);
+      }
+    }
+    first = i;
+  }
+  if (first < 0) std::fill(centre.begin(), centre.end(), 0.0);
+  for (int j = first + 1; j < nbins && first >= 0; ++j) centre[j] = centre[first];
+  centre = straight_plus_smooth(centre, weight);
+  // A path within a fifth of an x-height is a level line: keep it exactly level rather than
+  // shifting columns by a pixel here and there.
+  const auto [lo, hi] = std::minmax_element(centre.begin(), centre.end());
+  if (*hi - *lo < 0.2 * xh) {
+    double sum = 0, wsum = 0;
+    for (int i = 0; i < nbins; ++i) {
+      sum += weight[i] * centre[i];
+      wsum += weight[i];
+    }
+    std::fill(centre.begin(), centre.end(), wsum > 0 ? sum / wsum : *lo);
+  }
+  CentrePath out;
+  out.x0 = std::max(0, ink_x0 - margin);
+  const int x1 = std::min(page_w, ink_x1 + margin);
+  out.path.assign(std::max(0, x1 - out.x0), 0.0);
+  for (int x = out.x0; x < x1; ++x) {
+    // Linear interpolation between bin mid-points.
+    const double g = (x + 0.5 - ink_x0) / bin - 0.5;
+    const int i0 = std::clamp(static_cast<int>(std::floor(g)), 0, nbins - 1);
+    const int i1 = std::min(i0 + 1, nbins - 1);
+    const double t = std::clamp(g - i0, 0.0, 1.0);
+    out.path[x - out.x0] = (1 - t) * centre[i0] + t * centre[i1];
+  }
+  return out;
+}
+
+LineMetrics measure_line(const PagePieces& pieces, const std::vector<int>& own, const CentrePath& path,
+                         double xh) {
+  const int reach = static_cast<int>(std::ceil(4 * xh)) + 2;
+  std::vector<double> hist(2 * reach + 1, 0.0);
+  int dy_min = reach, dy_max = -reach;
+  for (int pi : own) {
+    const LinePiece& p = pieces.pieces[pi];
+    if (p.rule) continue;
+    for (int x = p.x0; x < p.x1; ++x) {
+      const int dy = static_cast<int>(std::lround(p.y - path.at(x)));
+      if (dy < -reach || dy > reach) continue;
+      hist[dy + reach] += 1;
+      dy_min = std::min(dy_min, dy);
+      dy_max = std::max(dy_max, dy);
+    }
+  }
+  LineMetrics m;
+  if (dy_min > dy_max) return m;
+  std::vector<double> s(hist.size(), 0.0);
+  for (std::size_t i = 1; i + 1 < hist.size(); ++i) s[i] = 0.25 * hist[i - 1] + 0.5 * hist[i] + 0.25 * hist[i + 1];
+  const int peak = static_cast<int>(std::max_element(s.begin(), s.end()) - s.begin());
+  const int span = static_cast<int>(std::ceil(1.2 * xh)) + 1;
+  int base = peak;
+  double steepest = 0;
+  for (int i = peak; i + 1 < static_cast<int>(s.size()) && i <= peak + span; ++i) {
+    if (s[i + 1] - s[i] < steepest) {
+      steepest = s[i + 1] - s[i];
+      base = i;
+    }
+  }
+  int top = peak;
+  steepest = 0;
+  for (int i = peak - 1; i >= 0 && i >= peak - span; --i) {
+    if (s[i + 1] - s[i] > steepest) {
+      steepest = s[i + 1] - s[i];
+      top = i + 1;
+    }
+  }
+  m.dy_xline = top - reach;
+  m.dy_baseline = base - reach;
+  m.dy_top = dy_min;
+  m.dy_bottom = dy_max;
+  return m;
+}
+
+std::uint8_t paper_tone(Pix* grey, Pix* binary) {
+  const int w = pixGetWidth(grey);
+  const int h = pixGetHeight(grey);
+  const l_uint32* g = pixGetData(grey);
+  const l_uint32* b = pixGetData(binary);
+  const int gwpl = pixGetWpl(grey);
+  const int bwpl = pixGetWpl(binary);
+  long hist[256] = {0};
+  long n = 0;
+  for (int y = 0; y < h; y += 3) {
+    for (int x = 0; x < w; x += 3) {
+      if (GET_DATA_BIT(b + static_cast<std::size_t>(y) * bwpl, x)) continue;
+      ++hist[GET_DATA_BYTE(g + static_cast<std::size_t>(y) * gwpl, x)];
+      ++n;
+    }
+  }
+  return histogram_median(hist, n, 1, 255);
+}
+
+CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, const LineMetrics& m, int x_height,
+                 const CutSettings& settings) {
+  CutLine out;
+  const int page_h = pixGetHeight(settings.grey);
+  const l_uint32* grey = pixGetData(settings.grey);
+  const int wpl = pixGetWpl(settings.grey);
+  auto pixel = [&](int x, int y) { return GET_DATA_BYTE(grey + static_cast<std::size_t>(y) * wpl, x); };
+
+  // Ink extent, clamped so that a stray mark attached to the line cannot make it a page tall.
+  const int dy_top = std::max(m.dy_top, m.dy_xline - static_cast<int>(std::lround(1.6 * x_height)));
+  const int dy_bottom = std::min(m.dy_bottom, m.dy_baseline + x_height);
+  const int ink_h = std::max(1, dy_bottom - dy_top + 1);
+  const int margin = std::max(1, static_cast<int>(std::lround(settings.margin_share * ink_h)));
+  const int top_off = dy_top - margin;  // image row 0, relative to the path
+  const int crop_h = ink_h + 2 * margin;
+  const int x0 = path.x0;
+  const int fw = static_cast<int>(path.path.size());
+  if (fw <= 0) return out;
+
+  // Page row of image row 0 in each column, and the footprint's rows.
+  std::vector<int> shift(fw);
+  int foot_y0 = 1 << 30, foot_y1 = -(1 << 30);
+  for (int x = 0; x < fw; ++x) {
+    shift[x] = static_cast<int>(std::lround(path.path[x])) + top_off;
+    foot_y0 = std::min(foot_y0, shift[x]);
+    foot_y1 = std::max(foot_y1, shift[x] + crop_h);
+  }
+  foot_y0 = std::max(0, foot_y0);
+  foot_y1 = std::min(page_h, foot_y1);
+  if (foot_y1 <= foot_y0) return out;
+  const int fh = foot_y1 - foot_y0;
+
+  // Who owns the ink of the footprint: this line, or anything else (other lines, underlines,
+  // specks, noise), the latter grown by the fringe so its grey halo goes too.
+  const int underline_run = static_cast<int>(std::lround(1.2 * x_height));
+  std::vector<std::uint8_t> own(static_cast<std::size_t>(fw) * fh, 0);
+  std::vector<std::uint8_t> foreign(own.size(), 0);
+  std::vector<int> col_top(fw, 1 << 30), col_bottom(fw, -(1 << 30));  // own ink per column
+  for (int y = foot_y0; y < foot_y1; ++y) {
+    for (int pi = pieces.row_start[y]; pi < pieces.row_start[y + 1]; ++pi) {
+      const LinePiece& p = pieces.pieces[pi];
+      const int a = std::max(p.x0, x0);
+      const int b = std::min(p.x1, x0 + fw);
+      if (a >= b) continue;
+      // Underlines stay out of the line: a rule kept with the line because it crossed the
+      // x-height band (a typed dash) is an underline after all when it reaches the baseline,
+      // and a long horizontal run below the baseline is an underline segment that came with
+      // the descender it touched.
+      const double dy = p.y - path.at(std::clamp((p.x0 + p.x1) / 2, x0, x0 + fw - 1));
+      const bool underline = (p.rule && dy > m.dy_baseline - 0.15 * x_height) ||
+                             (p.x1 - p.x0 >= underline_run && dy > m.dy_baseline + 0.1 * x_height);
+      const bool mine = p.line == line && !underline;
+      std::uint8_t* row = (mine ? own : foreign).data() + static_cast<std::size_t>(y - foot_y0) * fw;
+      std::fill(row + (a - x0), row + (b - x0), std::uint8_t{1});
+      if (mine) {
+        for (int x = a; x < b; ++x) {
+          const int d = y - static_cast<int>(std::lround(path.at(x)));
+          col_top[x - x0] = std::min(col_top[x - x0], d);
+          col_bottom[x - x0] = std::max(col_bottom[x - x0], d);
+        }
+      }
+    }
+  }
+  dilate(foreign, fw, fh, settings.fringe);
+
+  // The line's region, like the polygons the training crops were cut along: per column, the
+  // own ink's extent over about ±1.5 x-heights, never less than the x-height band, plus the
+  // margin; in image rows.
+  const int win = std::max(1, static_cast<int>(std::lround(1.5 * x_height)));
+  const std::vector<int> top = sliding_extreme(col_top, win, true);
+  const std::vector<int> bottom = sliding_extreme(col_bottom, win, false);
+  std::vector<int> reg_top(fw), reg_bottom(fw);
+  for (int x = 0; x < fw; ++x) {
+    const int t = top[x] < (1 << 29) ? std::min(top[x], m.dy_xline) : m.dy_xline;
+    const int b = bottom[x] > -(1 << 29) ? std::max(bottom[x], m.dy_baseline) : m.dy_baseline;
+    reg_top[x] = std::max(0, std::max(t, dy_top) - margin - top_off);
+    reg_bottom[x] = std::min(crop_h - 1, std::min(b, dy_bottom) + margin - top_off);
+  }
+
+  // Paper: the median of the region's background (every other row), else the page's.
+  long hist[256] = {0};
+  long n_bg = 0;
+  for (int x = 0; x < fw; ++x) {
+    for (int r = reg_top[x]; r <= reg_bottom[x]; r += 2) {
+      const int y = shift[x] + r;
+      if (y < foot_y0 || y >= foot_y1) continue;
+      const std::size_t o = static_cast<std::size_t>(y - foot_y0) * fw + x;
+      if (own[o] || foreign[o]) continue;
+      ++hist[pixel(x0 + x, y)];
+      ++n_bg;
+    }
+  }
+  const std::uint8_t paper = histogram_median(hist, n_bg, 50, settings.page_paper);
+
+  out.image = GreyImage(fw, crop_h, paper);
+  for (int x = 0; x < fw; ++x) {
+    for (int r = reg_top[x]; r <= reg_bottom[x]; ++r) {
+      const int y = shift[x] + r;
+      if (y < foot_y0 || y >= foot_y1) continue;
+      const std::size_t o = static_cast<std::size_t>(y - foot_y0) * fw + x;
+      if (foreign[o] && !own[o]) continue;
+      out.image.at(x, r) = pixel(x0 + x, y);
+    }
+  }
+  out.box_x = x0;
+  out.box_y = foot_y0;
+  out.box_w = fw;
+  out.box_h = fh;
+  out.baseline = m.dy_baseline - top_off;
+  out.x_height = x_height;
+  return out;
+}
+
+}  // namespace platen::layout
