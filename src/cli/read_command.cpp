@@ -53,7 +53,10 @@ const char* const kUsage =
     "gives no text. With -o DIR, each input gives DIR/NAME.txt (NAME: its file name without\n"
     "extension; DIR/stdin.txt for '-'), written atomically; a multi-page TIFF gives one file\n"
     "with its pages separated by form feeds. With --line, each image gives one line of\n"
-    "text and no form feeds.\n"
+    "text and no form feeds. With --tsv, the output is a table with one row per text line\n"
+    "(page, line, left, top, width, height, conf, text; tab-separated, after a header row;\n"
+    "the box in pixels of the image as stored, conf 0-100) instead of text: to standard\n"
+    "output, each input starting with its header row, or with -o DIR to DIR/NAME.tsv.\n"
     "\n"
     "Examples:\n"
     "  ocr page.jpg                          text of one page to standard output\n"
@@ -63,6 +66,7 @@ const char* const kUsage =
     "  ocr -l deu+eng letter.png             German and English language models\n"
     "  scanimage --format=tiff | ocr -       an image on standard input\n"
     "  ocr --line line.png                   one text line, no layout analysis\n"
+    "  ocr --tsv -o out/ scans/*.jpg         line boxes and text, one out/NAME.tsv per image\n"
     "\n"
     "Exit status: 0 every page was read; 1 some pages failed (each is named on standard\n"
     "error, the others are still written); 2 usage error or unusable model file (nothing\n"
@@ -117,16 +121,17 @@ std::vector<std::string> parse_languages(const std::string& text) {
   return codes;
 }
 
-/// Two inputs that would write the same DIR/NAME.txt. Throws UsageError naming both.
-void check_distinct_stems(const std::vector<std::string>& inputs) {
+/// Two inputs that would write the same DIR/NAME.txt (NAME`extension`). Throws UsageError
+/// naming both.
+void check_distinct_stems(const std::vector<std::string>& inputs, const std::string& extension) {
   std::map<std::string, std::string> seen;  // stem → first input with it
   for (const std::string& input : inputs) {
     const std::string stem = output_stem(input);
     auto [it, inserted] = seen.emplace(stem, input);
     if (!inserted) {
       throw UsageError("'" + input_display_name(it->second) + "' and '" + input_display_name(input) +
-                       "' would both be written to " + stem +
-                       ".txt; rename one, or run them separately with different -o folders");
+                       "' would both be written to " + stem + extension +
+                       "; rename one, or run them separately with different -o folders");
     }
   }
 }
@@ -168,6 +173,7 @@ int run_read(int argc, char** argv) {
     ("files-from", po::value(&files_from)->value_name("LIST"), "also read the images listed in LIST, one path a line, relative to the current folder ('-': standard input)")
     ("jobs,j", po::value(&threads)->value_name("N"), "threads (default: all cores)")
     ("line", "each image is a single text line: no layout analysis")
+    ("tsv", "write one tab-separated row per text line (box, confidence, text) instead of text; NAME.tsv with -o")
     ("lang,l", po::value(&languages)->value_name("LANGS"),
      "languages, Tesseract codes joined by '+' (eng deu fra ces slk dan pol hun rus ukr bel bul); default: all")
     ("dpi", po::value(&dpi)->value_name("N"), "resolution of the scans, when the files' own is missing or wrong")
@@ -213,7 +219,7 @@ int run_read(int argc, char** argv) {
                        std::to_string(kMinDpi) + "-" + std::to_string(kMaxDpi) + ")");
     if (vm.count("lang")) options.decode.languages = parse_languages(languages);
     if (!output_dir.empty()) {
-      check_distinct_stems(inputs);
+      check_distinct_stems(inputs, vm.count("tsv") ? ".tsv" : ".txt");
       std::error_code ec;
       fs::create_directories(output_dir, ec);
       if (ec || !fs::is_directory(output_dir))
@@ -239,14 +245,15 @@ int run_read(int argc, char** argv) {
 
   // In --line mode each input is one line of output, so pages are joined without form feeds.
   const bool form_feeds = !options.single_line;
+  const OutputFormat format = vm.count("tsv") ? OutputFormat::tsv : OutputFormat::text;
   std::unique_ptr<TextWriter> writer =
-      output_dir.empty() ? std::make_unique<TextWriter>(std::cout, form_feeds)
-                         : std::make_unique<TextWriter>(output_dir, form_feeds);
+      output_dir.empty() ? std::make_unique<TextWriter>(std::cout, form_feeds, format)
+                         : std::make_unique<TextWriter>(output_dir, form_feeds, format);
 
   const PipelineReport report = run_page_pipeline(
       inputs, *recognizer, options,
       [&](const PageResult& page) {
-        writer->add(PageText{page.file, page.page_index, page.page_count, page.ok, page.text});
+        writer->add(PageText{page.file, page.page_index, page.page_count, page.ok, page.text, page.lines});
       },
       [](const PageResult& page) {
         if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;

@@ -219,7 +219,7 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
   return page;
 }
 
-std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
+std::vector<std::uint8_t> read_image_bytes(const std::string& path) {
   quiet_leptonica();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) fail(path, kNoPage, "no such file");
@@ -235,12 +235,12 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
 }  // namespace
 
 int count_image_pages(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
+  const std::vector<std::uint8_t> bytes = read_image_bytes(path);
   return page_count(bytes, detect_format(bytes, path), path);
 }
 
 PageImage read_image_page(const std::string& path, int page_index) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
+  const std::vector<std::uint8_t> bytes = read_image_bytes(path);
   const int format = detect_format(bytes, path);
   const int pages = page_count(bytes, format, path);
   if (page_index < 0 || page_index >= pages) {

@@ -1481,7 +1481,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   for (int i : order) {
     layout::LineMetrics m = metrics[i];
     int line_xh = m.dy_baseline - m.dy_xline + 1;
-    if (line_xh < 0.6 * page_xh || line_xh > 1.6 * page_xh) {
+    if (line_xh < 0.7 * page_xh || line_xh > 1.3 * page_xh) {
       line_xh = page_xh;
       m.dy_xline = m.dy_baseline - line_xh + 1;
     }

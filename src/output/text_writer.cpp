@@ -1,5 +1,8 @@
 #include "output/text_writer.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <ostream>
 #include <utility>
@@ -24,14 +27,37 @@ std::string output_stem(const std::string& input) {
   return std::filesystem::path(input).stem().string();
 }
 
-std::string output_path_for(const std::string& directory, const std::string& input) {
-  return (std::filesystem::path(directory) / (output_stem(input) + ".txt")).string();
+std::string tsv_header() { return "page\tline\tleft\ttop\twidth\theight\tconf\ttext\n"; }
+
+std::string tsv_rows(int page_number, const std::vector<LineText>& lines) {
+  std::string rows;
+  int number = 0;
+  for (const LineText& line : lines) {
+    if (line.text.empty()) continue;
+    std::string text = line.text;
+    std::replace(text.begin(), text.end(), '\t', ' ');
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    std::replace(text.begin(), text.end(), '\r', ' ');
+    char conf[32];
+    std::snprintf(conf, sizeof conf, "%.2f", std::clamp(line.confidence, 0.0f, 1.0f) * 100.0);
+    rows += std::to_string(page_number) + '\t' + std::to_string(++number) + '\t' +
+            std::to_string(line.box.x) + '\t' + std::to_string(line.box.y) + '\t' +
+            std::to_string(line.box.width) + '\t' + std::to_string(line.box.height) + '\t' + conf +
+            '\t' + text + '\n';
+  }
+  return rows;
 }
 
-TextWriter::TextWriter(std::ostream& out, bool form_feeds) : out_(&out), form_feeds_(form_feeds) {}
+std::string output_path_for(const std::string& directory, const std::string& input, OutputFormat format) {
+  const char* extension = format == OutputFormat::tsv ? ".tsv" : ".txt";
+  return (std::filesystem::path(directory) / (output_stem(input) + extension)).string();
+}
 
-TextWriter::TextWriter(std::string directory, bool form_feeds)
-    : directory_(std::move(directory)), form_feeds_(form_feeds) {}
+TextWriter::TextWriter(std::ostream& out, bool form_feeds, OutputFormat format)
+    : out_(&out), form_feeds_(form_feeds), format_(format) {}
+
+TextWriter::TextWriter(std::string directory, bool form_feeds, OutputFormat format)
+    : directory_(std::move(directory)), form_feeds_(form_feeds), format_(format) {}
 
 void TextWriter::add(PageText page) {
   // Pages of a file arrive consecutively; anything else would silently mix two files' text.
@@ -56,14 +82,21 @@ void TextWriter::flush_file() {
   for (const PageText& p : pages) any_ok = any_ok || p.ok;
   if (!any_ok) return;
 
+  const bool tsv = format_ == OutputFormat::tsv;
   std::string content;
-  for (std::size_t i = 0; i < pages.size(); ++i) {
-    if (i > 0 && form_feeds_) content += '\f';
-    if (pages[i].ok) content += pages[i].text;
+  if (tsv) {
+    content = tsv_header();
+    for (const PageText& p : pages)
+      if (p.ok) content += tsv_rows(p.page_index + 1, p.lines);
+  } else {
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      if (i > 0 && form_feeds_) content += '\f';
+      if (pages[i].ok) content += pages[i].text;
+    }
   }
 
   if (out_) {
-    if (wrote_to_stream_ && form_feeds_) *out_ << '\f';
+    if (wrote_to_stream_ && form_feeds_ && !tsv) *out_ << '\f';
     *out_ << content;
     // Flushed per file so a long batch shows progress, and a reader of a pipe gets whole files.
     out_->flush();
@@ -71,7 +104,7 @@ void TextWriter::flush_file() {
     if (!*out_) throw Error("cannot write the text of '" + pages.front().file + "' to the output stream");
     return;
   }
-  const std::string path = output_path_for(directory_, pages.front().file);
+  const std::string path = output_path_for(directory_, pages.front().file, format_);
   try {
     write_file_atomically(path, content);
   } catch (const Error& e) {

@@ -1,17 +1,46 @@
 #pragma once
-// Plain-text output: assembling a page's text from its lines, and writing pages either to one
-// stream (standard output) or to one .txt file per input in a directory.
+// Plain-text and line-TSV output: assembling a page's text from its lines, and writing pages
+// either to one stream (standard output) or to one .txt (.tsv) file per input in a directory.
 //
 // Conventions, chosen to match Tesseract's plain-text output so existing scripts work:
 //   - every line of text ends with '\n'; a page with no text is "" (not "\n");
 //   - pages are separated by a form feed '\f' (Tesseract ends each page with one; here it
 //     goes only *between* pages, so a single page has none and `ocr page.png` is clean text).
+//
+// TSV (--tsv) is like Tesseract's TSV but one row per text line, so it carries each line's
+// geometry: a header row, then
+//   page  line  left  top  width  height  conf  text
+// page and line 1-based; the box in pixels of the page as stored in the file (before any turn
+// or deskew); conf 0–100 (mean character confidence); tabs in the text become spaces. Lines
+// with no text are left out, like in the plain text, so the rows are the text's lines.
 
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "core/grey_image.h"
+
 namespace platen {
+
+/// Output formats of TextWriter.
+enum class OutputFormat {
+  text,  ///< plain text (.txt)
+  tsv,   ///< one row per text line with its box (.tsv)
+};
+
+/// One recognised line of a page, for line-level output.
+struct LineText {
+  Box box;                 ///< bounding box on the original page (as stored in the file), px
+  std::string text;        ///< UTF-8, NFC, no '\n'
+  float confidence = 0;    ///< mean character confidence, 0–1
+};
+
+/// The TSV header row, ending in '\n' (see the format above).
+std::string tsv_header();
+
+/// The TSV rows of one page (1-based `page_number`), each ending in '\n'; lines with empty
+/// text are skipped and the others numbered 1, 2, … in order.
+std::string tsv_rows(int page_number, const std::vector<LineText>& lines);
 
 /// The text of one page from its recognised lines, top to bottom: each non-empty line followed
 /// by '\n'. Empty lines (nothing recognised in a line's box) are dropped, so a blank page
@@ -22,8 +51,9 @@ std::string assemble_page_text(const std::vector<std::string>& lines);
 /// ("scans/a.tif" → "a"), or "stdin" for "-" (standard input).
 std::string output_stem(const std::string& input);
 
-/// Output file of an input in directory mode: DIR/<stem>.txt.
-std::string output_path_for(const std::string& directory, const std::string& input);
+/// Output file of an input in directory mode: DIR/<stem>.txt (DIR/<stem>.tsv for TSV).
+std::string output_path_for(const std::string& directory, const std::string& input,
+                            OutputFormat format = OutputFormat::text);
 
 /// One page handed to a TextWriter.
 struct PageText {
@@ -32,6 +62,7 @@ struct PageText {
   int page_count = 1;  ///< pages of `file`; the file is complete when page_count-1 arrives
   bool ok = true;      ///< false: the page could not be read (its text is ignored)
   std::string text;    ///< page text, as assemble_page_text() makes it
+  std::vector<LineText> lines;  ///< the page's lines (used by the TSV format only)
 };
 
 /// Collects pages in input order and writes each input file's text once all of its pages
@@ -46,13 +77,18 @@ struct PageText {
 ///     DIR, then rename: a reader never sees a partial file).
 ///  4. `form_feeds = false` (used for --line) joins pages with nothing: each page is then one
 ///     line ending in '\n'.
+///  5. OutputFormat::tsv writes, per file, the header then every page's rows (no form feeds;
+///     the page column tells pages apart); in stream mode each file starts with its own
+///     header, so a reader splits the stream at header rows.
 /// Not thread-safe: call from one thread at a time (the pipeline's serial output stage).
 class TextWriter {
  public:
   /// Writes to `out` (e.g. std::cout), which must outlive the writer. Flushed per file.
-  explicit TextWriter(std::ostream& out, bool form_feeds = true);
-  /// Writes DIR/<stem>.txt per input. `directory` must exist.
-  explicit TextWriter(std::string directory, bool form_feeds = true);
+  explicit TextWriter(std::ostream& out, bool form_feeds = true,
+                      OutputFormat format = OutputFormat::text);
+  /// Writes DIR/<stem>.txt (.tsv) per input. `directory` must exist.
+  explicit TextWriter(std::string directory, bool form_feeds = true,
+                      OutputFormat format = OutputFormat::text);
 
   /// Adds the next page; pages of one file must arrive consecutively and in page order.
   /// Writes the file when its last page arrives. Throws Error when the output cannot be
@@ -68,6 +104,7 @@ class TextWriter {
   std::ostream* out_ = nullptr;
   std::string directory_;
   bool form_feeds_;
+  OutputFormat format_ = OutputFormat::text;
   bool wrote_to_stream_ = false;  ///< a page already went to the stream: next needs '\f'
   std::vector<PageText> pages_;   ///< pages of the current file so far
 };

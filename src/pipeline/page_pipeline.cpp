@@ -7,7 +7,9 @@
 #include <tbb/task_scheduler_observer.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <exception>
@@ -42,6 +44,47 @@ std::string page_error_message(const std::string& file, int page_index, const st
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::replace(message.begin(), message.end(), '\r', ' ');
   return message;
+}
+
+Box box_on_original_page(const Box& box, int orientation_degrees, double skew_degrees,
+                         int original_width, int original_height) {
+  const int quarter_turns = ((orientation_degrees / 90) % 4 + 4) % 4;
+  // The turned page's size, which the prepared page keeps through the deskew.
+  const bool sideways = quarter_turns % 2 == 1;
+  const double turned_w = sideways ? original_height : original_width;
+  const double turned_h = sideways ? original_width : original_height;
+  // Leptonica's pixRotate turns about (w/2, h/2), clockwise for a positive angle; undone by
+  // the opposite turn. Corners are pixel edges (continuous coordinates).
+  const double a = skew_degrees * 3.14159265358979323846 / 180.0;
+  const double c = std::cos(a), s = std::sin(a);
+  const double cx = turned_w / 2, cy = turned_h / 2;
+  const std::array<std::array<double, 2>, 4> corners = {{{double(box.x), double(box.y)},
+                                                         {double(box.right()), double(box.y)},
+                                                         {double(box.x), double(box.bottom())},
+                                                         {double(box.right()), double(box.bottom())}}};
+  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+  for (const auto& p : corners) {
+    const double dx = p[0] - cx, dy = p[1] - cy;
+    const double tx = cx + dx * c + dy * s;  // on the turned page, before the deskew
+    const double ty = cy - dx * s + dy * c;
+    // pixRotateOrth turns clockwise by quarter turns: (x, y) → (H - y, x) for one turn.
+    double ox = tx, oy = ty;
+    switch (quarter_turns) {
+      case 1: ox = ty; oy = original_height - tx; break;
+      case 2: ox = original_width - tx; oy = original_height - ty; break;
+      case 3: ox = original_width - ty; oy = tx; break;
+      default: break;
+    }
+    x0 = std::min(x0, ox);
+    y0 = std::min(y0, oy);
+    x1 = std::max(x1, ox);
+    y1 = std::max(y1, oy);
+  }
+  const int left = std::clamp(static_cast<int>(std::floor(x0 + 1e-6)), 0, original_width);
+  const int top = std::clamp(static_cast<int>(std::floor(y0 + 1e-6)), 0, original_height);
+  const int right = std::clamp(static_cast<int>(std::ceil(x1 - 1e-6)), 0, original_width);
+  const int bottom = std::clamp(static_cast<int>(std::ceil(y1 - 1e-6)), 0, original_height);
+  return Box{left, top, std::max(0, right - left), std::max(0, bottom - top)};
 }
 
 namespace {
@@ -138,13 +181,17 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   PageImage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
   job.decoded.reset();
   t.decode += seconds_since(start);
+  result.width = static_cast<int>(pixGetWidth(page.pix.get()));
+  result.height = static_cast<int>(pixGetHeight(page.pix.get()));
 
   std::vector<GreyImage> crops;
+  std::vector<Box> boxes;  // on the original page, one per crop
   if (options.single_line) {
     start = Clock::now();
     PixPtr grey = to_grey(page.pix.get());
     page.pix.reset();
     crops.push_back(grey_image_from_pix(grey.get()));
+    boxes.push_back(Box{0, 0, result.width, result.height});
     t.prepare = seconds_since(start);
   } else {
     start = Clock::now();
@@ -155,7 +202,12 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
     crops.reserve(lines.size());
-    for (TextLine& line : lines) crops.push_back(std::move(line.image));
+    boxes.reserve(lines.size());
+    for (TextLine& line : lines) {
+      crops.push_back(std::move(line.image));
+      boxes.push_back(box_on_original_page(line.box, prepared.orientation_degrees, prepared.skew_degrees,
+                                           result.width, result.height));
+    }
     t.segment = seconds_since(start);
   }
 
@@ -163,6 +215,10 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   std::vector<RecognisedLine> recognised;
   if (!crops.empty()) recognised = recognizer.recognise(crops, options.decode);
   t.recognise = seconds_since(start);
+
+  result.lines.reserve(recognised.size());
+  for (std::size_t i = 0; i < recognised.size() && i < boxes.size(); ++i)
+    result.lines.push_back(LineText{boxes[i], recognised[i].text, recognised[i].confidence});
 
   if (options.single_line) {
     result.text = recognised.empty() ? std::string("\n") : recognised.front().text + "\n";
@@ -201,6 +257,7 @@ PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions
   if (!what.empty()) {
     result.ok = false;
     result.text.clear();
+    result.lines.clear();
     result.error = page_error_message(job.file, job.page_index, what);
   }
   return result;
@@ -259,6 +316,7 @@ PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
         if (done) done(*result);
         if (!result->ok) ++report.failed;
         result->text.clear();
+        result->lines.clear();
         report.pages.push_back(std::move(*result));
       });
 

@@ -16,6 +16,7 @@
 
 #include "image/page_preparer.h"
 #include "layout/line_finder.h"
+#include "output/text_writer.h"
 #include "recognition/recognizer.h"
 
 namespace platen {
@@ -52,6 +53,12 @@ struct PageResult {
   /// Page text (assemble_page_text: each line ends with '\n', "" when there is none).
   /// In single-line mode: the line's text and '\n', always.
   std::string text;
+  /// The page's lines in reading order, empty ones included, each with its box mapped back to
+  /// the original page (see box_on_original_page). In single-line mode: one line, the whole
+  /// image. Empty when !ok; left empty in PipelineReport.
+  std::vector<LineText> lines;
+  int width = 0;         ///< of the original page (as decoded, before any turn or deskew), px
+  int height = 0;        ///< 0 when the page could not be decoded
   std::string error;     ///< when !ok: one line naming the file and page
   StageTimings timings;  ///< `write` is filled in after the sink returns
 };
@@ -88,6 +95,15 @@ struct PipelineReport {
 PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
                                  const Recognizer& recognizer, const PipelineOptions& options,
                                  const PageSink& sink, const PageObserver& done = {});
+
+/// Maps a box on the prepared page back to the original page, whose size was
+/// `original_width` × `original_height` before preparation turned it clockwise by
+/// `orientation_degrees` and then rotated it clockwise by `skew_degrees` about its centre
+/// (PreparedPage; both images keep the turned page's size). Returns the bounding box of the
+/// box's four corners mapped back, clipped to the original page (px; may be empty when the
+/// box maps wholly outside it).
+Box box_on_original_page(const Box& box, int orientation_degrees, double skew_degrees,
+                         int original_width, int original_height);
 
 /// How an input is named in messages: the path as given, "standard input" for "-".
 std::string input_display_name(const std::string& file);

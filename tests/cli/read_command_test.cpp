@@ -309,6 +309,46 @@ TEST_F(ReadCommand, LineModePrintsEachImageAsOneLine) {
   EXPECT_EQ(o.out.back(), '\n');
 }
 
+TEST_F(ReadCommand, TsvHasOneRowPerTextLineWithBoxesInsideThePage) {
+  const std::string out = fresh_dir() + "/tsv";
+  const Outcome o = ocr("--tsv -o " + q(out) + " " + q(pages_[3]));
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "");
+  const std::string tsv = read_text(out + "/page3.tsv");
+  const std::vector<std::string> rows = lines_of(tsv);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0], "page\tline\tleft\ttop\twidth\theight\tconf\ttext");
+  const std::vector<std::string> text = lines_of(ocr(q(pages_[3])).out);
+  ASSERT_EQ(rows.size(), text.size() + 1) << tsv;
+  PixPtr pix = adopt(pixRead(pages_[3].c_str()));
+  const int width = pixGetWidth(pix.get()), height = pixGetHeight(pix.get());
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    SCOPED_TRACE(rows[i]);
+    std::vector<std::string> f;
+    std::size_t start = 0, tab;
+    while ((tab = rows[i].find('\t', start)) != std::string::npos) {
+      f.push_back(rows[i].substr(start, tab - start));
+      start = tab + 1;
+    }
+    f.push_back(rows[i].substr(start));
+    ASSERT_EQ(f.size(), 8u);
+    EXPECT_EQ(f[0], "1");
+    EXPECT_EQ(f[1], std::to_string(i));
+    const int left = std::stoi(f[2]), top = std::stoi(f[3]), w = std::stoi(f[4]), h = std::stoi(f[5]);
+    EXPECT_GE(left, 0);
+    EXPECT_GE(top, 0);
+    EXPECT_GT(w, 0);
+    EXPECT_GT(h, 0);
+    EXPECT_LE(left + w, width);
+    EXPECT_LE(top + h, height);
+    EXPECT_GE(std::stod(f[6]), 0.0);
+    EXPECT_LE(std::stod(f[6]), 100.0);
+    EXPECT_EQ(f[7], text[i - 1]);
+  }
+  // To standard output: the same table.
+  EXPECT_EQ(ocr("--tsv " + q(pages_[3])).out, tsv);
+}
+
 TEST_F(ReadCommand, StandardInputReadsLikeAFile) {
   const Outcome file = ocr(q(pages_[2]));
   const Outcome piped = ocr("-", pages_[2]);

@@ -21,7 +21,7 @@ std::string read_text(const fs::path& path) {
 }
 
 PageText page(const std::string& file, int index, int count, const std::string& text, bool ok = true) {
-  return PageText{file, index, count, ok, text};
+  return PageText{file, index, count, ok, text, {}};
 }
 
 TEST(AssemblePageText, EveryLineEndsWithNewlineAndEmptyLinesAreDropped) {
@@ -99,6 +99,30 @@ TEST(TextWriter, WritesOneFilePerInputAndLeavesNoTemporaryFile) {
     EXPECT_EQ(entry.path().extension(), ".txt") << entry.path();
   }
   EXPECT_EQ(files, 3);
+}
+
+TEST(Tsv, OneRowPerNonEmptyLineWithBoxConfidenceAndText) {
+  const std::vector<LineText> lines = {{Box{10, 20, 300, 30}, "Dear\tSir,", 0.9f},
+                                       {Box{10, 60, 100, 30}, "", 0.5f},
+                                       {Box{12, 100, 280, 31}, "yours", 1.0f}};
+  EXPECT_EQ(tsv_header(), "page\tline\tleft\ttop\twidth\theight\tconf\ttext\n");
+  EXPECT_EQ(tsv_rows(2, lines),
+            "2\t1\t10\t20\t300\t30\t90.00\tDear Sir,\n"
+            "2\t2\t12\t100\t280\t31\t100.00\tyours\n");
+}
+
+TEST(TextWriter, TsvWritesHeaderAndEveryPagesRowsToNameDotTsv) {
+  const fs::path dir = test::make_temp_dir();
+  TextWriter writer(dir.string(), true, OutputFormat::tsv);
+  PageText first = page("scans/a.tif", 0, 2, "one\n");
+  first.lines = {{Box{1, 2, 3, 4}, "one", 0.5f}};
+  PageText second = page("scans/a.tif", 1, 2, "two\n");
+  second.lines = {{Box{5, 6, 7, 8}, "two", 0.25f}};
+  writer.add(first);
+  writer.add(second);
+  EXPECT_EQ(fs::path(output_path_for("out", "a/b.jpg", OutputFormat::tsv)), fs::path("out") / "b.tsv");
+  EXPECT_FALSE(fs::exists(dir / "a.txt"));
+  EXPECT_EQ(read_text(dir / "a.tsv"), tsv_header() + "1\t1\t1\t2\t3\t4\t50.00\tone\n2\t1\t5\t6\t7\t8\t25.00\ttwo\n");
 }
 
 TEST(TextWriter, UnwritableFolderThrowsErrorNamingTheOutputFile) {

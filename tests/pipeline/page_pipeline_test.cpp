@@ -224,6 +224,83 @@ TEST_F(PagePipeline, RecordsEveryStageOfEveryPage) {
   }
 }
 
+TEST(BoxOnOriginalPage, UndoesEachQuarterTurn) {
+  // A 100 × 60 page; the box x 10–30, y 5–15 on it, seen after each clockwise turn.
+  const Box original{10, 5, 20, 10};
+  const Box turned[4] = {{10, 5, 20, 10}, {45, 10, 10, 20}, {70, 45, 20, 10}, {5, 70, 10, 20}};
+  for (int q = 0; q < 4; ++q) {
+    SCOPED_TRACE(q * 90);
+    const Box b = box_on_original_page(turned[q], q * 90, 0.0, 100, 60);
+    EXPECT_EQ(b.x, original.x);
+    EXPECT_EQ(b.y, original.y);
+    EXPECT_EQ(b.width, original.width);
+    EXPECT_EQ(b.height, original.height);
+  }
+}
+
+TEST(BoxOnOriginalPage, UndoesTheDeskewAboutThePageCentreAndClipsToThePage) {
+  // A point-like box right of the centre of a 200 × 200 page, after a 90° clockwise deskew
+  // turn, is below the centre; mapped back it is right of the centre again.
+  const Box b = box_on_original_page(Box{99, 149, 2, 2}, 0, 90.0, 200, 200);
+  EXPECT_NEAR(b.x + b.width / 2.0, 150, 1.5);
+  EXPECT_NEAR(b.y + b.height / 2.0, 100, 1.5);
+  // A small skew widens a long line's box a little and keeps it inside the page.
+  const Box wide = box_on_original_page(Box{0, 40, 200, 20}, 0, 2.0, 200, 100);
+  EXPECT_GE(wide.x, 0);
+  EXPECT_LE(wide.right(), 200);
+  EXPECT_GT(wide.height, 20);
+  EXPECT_LT(wide.height, 30);
+}
+
+/// A page of real (Leptonica bitmap font) prose, 8 bpp, 300 dpi: orientation detection needs
+/// real ascenders and descenders.
+PixPtr prose_page(int width, int height) {
+  PixPtr mask = adopt(pixCreate(width, height, 1));
+  L_BMF* bmf = bmfCreate(nullptr, 10);
+  std::string text;
+  for (int i = 0; i < 6; ++i)
+    text += "The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. "
+            "Lieu et date de recolte, numero du document dans la collection, materiel. ";
+  l_int32 overflow = 0;
+  pixSetTextblock(mask.get(), bmf, text.c_str(), 1, 100, 100 + bmf->lineheight, width - 200, 0, &overflow);
+  bmfDestroy(&bmf);
+  PixPtr grey = adopt(pixConvert1To8(nullptr, mask.get(), 255, 0));
+  pixSetResolution(grey.get(), 300, 300);
+  return grey;
+}
+
+TEST_F(PagePipeline, LineBoxesAreInTheOriginalPageEvenWhenThePageWasTurned) {
+  PixPtr upright = prose_page(1200, 900);
+  PixPtr turned = adopt(pixRotateOrth(upright.get(), 1));  // 90° clockwise: 900 × 1200
+  const RunResult r = run({write_png(upright, dir_ + "/prose.png"), write_png(turned, dir_ + "/prose90.png")});
+  ASSERT_EQ(r.seen.size(), 2u);
+  ASSERT_TRUE(r.seen[0].ok && r.seen[1].ok) << r.seen[0].error << r.seen[1].error;
+  EXPECT_EQ(r.seen[0].width, 1200);
+  EXPECT_EQ(r.seen[0].height, 900);
+  EXPECT_EQ(r.seen[1].width, 900);
+  EXPECT_EQ(r.seen[1].height, 1200);
+  const std::vector<LineText>& a = r.seen[0].lines;
+  const std::vector<LineText>& b = r.seen[1].lines;
+  ASSERT_GE(a.size(), 5u);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_GE(a[i].box.x, 0);
+    EXPECT_GE(a[i].box.y, 0);
+    EXPECT_LE(a[i].box.right(), 1200);
+    EXPECT_LE(a[i].box.bottom(), 900);
+    EXPECT_GT(a[i].box.width, 4 * a[i].box.height) << "a text line lies along the page";
+    // On the turned file, the line runs down the page: (x, y) upright is (900 - y, x) there.
+    const Box& t = b[i].box;
+    EXPECT_LE(t.right(), 900);
+    EXPECT_LE(t.bottom(), 1200);
+    EXPECT_NEAR(t.x, 900 - a[i].box.bottom(), 6);
+    EXPECT_NEAR(t.y, a[i].box.x, 6);
+    EXPECT_NEAR(t.width, a[i].box.height, 6);
+    EXPECT_NEAR(t.height, a[i].box.width, 6);
+  }
+}
+
 TEST(PageErrorMessage, NamesFileAndPageOnceOnOneLine) {
   EXPECT_EQ(page_error_message("a.tif", 2, "no text lines\nfound"), "a.tif: page 3: no text lines found");
   // The reader's messages already name the file and page: not repeated.
