@@ -5,15 +5,16 @@
 //  2. The page's x-height from the mode of component heights. Every size below is a multiple
 //     of it, so the same settings work from 150 to 600 dpi.
 //  3. Roles: letters (what lines are found from), small marks (dots, accents, commas,
-//     fragments, specks), rules (long horizontal runs: underlines, cut out of the letters they
-//     touch), tall blobs (letters of touching lines chained together, or stamps, bars) and
-//     noise (scan borders, dark bands, punch holes, margin bars).
+//     fragments, specks), rules (long horizontal runs, cut out of the letters they touch, and
+//     long thin strokes: underlines), tall blobs (letters of touching lines chained together,
+//     or stamps, drawings) and noise (scan borders, dark bands, punch holes, margin bars).
 //  4. Letter ink on a coarse grid, smoothed a few x-heights along x: each grid column is then a
 //     local horizontal projection profile of the text around it, so residual skew and curved
 //     lines stay sharp where one page-wide profile would blur them. A line's "core" is where
 //     the density is at least half of its local maximum: the x-height band. This is the
-//     smeared-density idea of OCRopus's line finder (Breuel 2008), done with box filters and
-//     with explicit cuts where two tightly spaced lines' bands merge.
+//     smeared-density idea of OCRopus's line finder (Breuel 2008), done with box filters,
+//     with explicit cuts where two tightly spaced lines' bands merge, and with the small
+//     bands the density leaves beside a line (the serifs of a few capitals) merged back.
 //  5. Cores that hold text are kept; components are handed to the core they overlap, letters
 //     of two touching lines are cut between them (split_component), marks that overlap no
 //     core go to the nearest core with distances weighted by how far accents and descenders
@@ -61,6 +62,7 @@ constexpr double kEdgeLetterMaxXh = 2.5;  // edge-touching blobs larger than thi
 constexpr double kHoleMinXh = 2.0;        // punch holes: round, filled, at least this wide
 constexpr double kBarMinXh = 2.2;         // vertical bars: at least this tall...
 constexpr double kBarMaxWidthXh = 0.4;    // ...and at most this wide
+constexpr double kThinInkXh = 0.15;       // long strokes with less ink per column are rules
 constexpr float kSmallWeight = 0.3f;      // weight of small marks in the density
 constexpr double kSmoothXXh = 1.5;        // box filter width along x (applied twice)
 constexpr double kSmoothYXh = 0.34;       // box filter height along y
@@ -240,10 +242,11 @@ std::vector<std::uint8_t> border_and_holes(const ComponentLabels& labels, double
   return noise;
 }
 
-// Labels the page's runs into components with roles. Long horizontal runs are kept apart from
-// the rest when labelling, so that an underline touched by descenders is one component and the
-// letters others; a thick bar of long runs is a dark band (a paper edge's shadow, a scan border
-// inside the image) and the ragged bits that hung on it are noise with it.
+// Labels the page's runs into components with roles (see the outline at the top). Long
+// horizontal runs are kept apart from the rest when labelling, so that an underline touched by
+// descenders is one component and the letters others; a thick bar of long runs is a dark band
+// (a paper edge's shadow, a scan border inside the image) and the ragged bits that hung on it
+// are noise with it. `first` is the plain labelling of `runs`.
 Components classify(const InkRuns& runs, const ComponentLabels& first, double xh, int page_w, int page_h,
                     int min_line_height) {
   const std::vector<std::uint8_t> first_noise = border_and_holes(first, xh, page_w, page_h);
@@ -280,6 +283,8 @@ Components classify(const InkRuns& runs, const ComponentLabels& first, double xh
       r = Role::kNoise;
     } else if (is_rule[i]) {
       r = h <= max_rule && !(touches_edge(c, page_w, page_h) && w > page_w / 3) ? Role::kRule : Role::kNoise;
+    } else if (w >= kLongRunXh * xh && h <= 1.5 * xh && c.area < kThinInkXh * xh * w) {
+      r = Role::kRule;  // a long thin stroke: a hand-drawn underline, wavy or slanted
     } else if (h > kBarMinXh * xh && w < std::max(3.0, kBarMaxWidthXh * xh)) {
       r = Role::kNoise;  // a vertical bar: margin rule, paper edge, fold; no letter is this thin
     } else if (h > kSeedMaxXh * xh) {
@@ -352,8 +357,9 @@ std::vector<float> letter_ink(const InkRuns& runs, const Components& comps, cons
 // The core mask: cells whose smoothed density is at least half the largest within
 // kPeakRadiusXh above or below (the x-height band of a line), above a floor that keeps lone
 // specks out. Where two lines' bands merge (bold type, tight spacing), a column's run of core
-// cells is cut at each density valley between two peaks at least 1.2 x-heights apart, and a run
-// taller than two x-heights — no single line's band is — is dropped.
+// cells is cut at each density valley between two peaks at least 1.5 x-heights apart (lines
+// are further apart than that; the top and bottom serifs of capitals are closer), and what is
+// still taller than two x-heights — no single line's band is — is dropped.
 std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cell, double xh) {
   const int w = cell.w;
   const int h = cell.h;
@@ -387,7 +393,7 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
 
   const int tall = px(1.3 * xh / cell.f);
   const int too_tall = px(2.0 * xh / cell.f);
-  const int apart = std::max(2, px(1.2 * xh / cell.f));
+  const int apart = std::max(2, px(1.5 * xh / cell.f));
   auto at = [&](int x, int y) { return s[static_cast<std::size_t>(y) * w + x]; };
   auto cell_of = [&](int x, int y) -> std::uint8_t& { return mask[static_cast<std::size_t>(y) * w + x]; };
   for (int x = 0; x < w; ++x) {
@@ -400,10 +406,6 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
       while (y < h && cell_of(x, y)) ++y;
       const int y1 = y;
       if (y1 - y0 <= tall) continue;
-      if (y1 - y0 > too_tall) {
-        for (int yy = y0; yy < y1; ++yy) cell_of(x, yy) = 0;
-        continue;
-      }
       // Walk the run's local maxima; between two far enough apart, cut at the minimum if deep.
       int last_peak = -1;
       for (int yy = y0; yy < y1; ++yy) {
@@ -425,15 +427,29 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
           last_peak = yy;
         }
       }
+      // What is still too tall after the cuts bridges two lines without a valley.
+      for (int yy = y0; yy < y1;) {
+        if (!cell_of(x, yy)) {
+          ++yy;
+          continue;
+        }
+        const int r0 = yy;
+        while (yy < y1 && cell_of(x, yy)) ++yy;
+        if (yy - r0 > too_tall) {
+          for (int k = r0; k < yy; ++k) cell_of(x, k) = 0;
+        }
+      }
     }
   }
   return mask;
 }
 
 // Labels the core mask into cores. Vertical runs of core cells in neighbouring grid columns
-// belong to one core when they share at least half of the shorter run and their middles are
-// within half an x-height: a core follows a skewed or curved line, but a staircase of runs
-// that merely touch — two lines' tails meeting at a word gap — does not link two lines.
+// belong to one core when they share at least half of the shorter run, their middles are
+// within half an x-height and they are each other's best match, and the core does not drift
+// (see below): a core follows a skewed or curved line, but a staircase of runs that merely
+// touch, or runs where two lines' tails meet at a word gap or a line start, do not link two
+// lines.
 // Returns the label of every cell (-1 = none) and the number of labels.
 std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& cell, double xh, int* count) {
   struct Run {
@@ -454,34 +470,67 @@ std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& 
     }
   }
   column_start[cell.w] = static_cast<int>(runs.size());
-  std::vector<int> parent(runs.size());
-  std::iota(parent.begin(), parent.end(), 0);
-  auto root = [&](int i) {
-    while (parent[i] != i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
   const double max_shift = 0.5 * xh / cell.f;
+  // Links between neighbouring columns: each run keeps only its best partner on either side
+  // (most rows shared), and a link needs both ends to choose each other, so that a run where
+  // two lines' bands meet cannot fork into both.
+  auto score = [&](const Run& ra, const Run& rb) {
+    const int shared = std::min(ra.y1, rb.y1) - std::max(ra.y0, rb.y0);
+    if (shared <= 0 || shared < 0.5 * std::min(ra.y1 - ra.y0, rb.y1 - rb.y0)) return -1;
+    if (std::abs(0.5 * (ra.y0 + ra.y1) - 0.5 * (rb.y0 + rb.y1)) > max_shift) return -1;
+    return shared;
+  };
+  std::vector<int> best_right(runs.size(), -1), best_left(runs.size(), -1);
+  std::vector<int> right_score(runs.size(), -1), left_score(runs.size(), -1);
   for (int x = 1; x < cell.w; ++x) {
     for (int a = column_start[x - 1]; a < column_start[x]; ++a) {
       for (int b = column_start[x]; b < column_start[x + 1]; ++b) {
-        const Run& ra = runs[a];
-        const Run& rb = runs[b];
-        if (rb.y0 >= ra.y1) break;
-        const int shared = std::min(ra.y1, rb.y1) - std::max(ra.y0, rb.y0);
-        if (shared <= 0 || shared < 0.5 * std::min(ra.y1 - ra.y0, rb.y1 - rb.y0)) continue;
-        if (std::abs(0.5 * (ra.y0 + ra.y1) - 0.5 * (rb.y0 + rb.y1)) > max_shift) continue;
-        const int p = root(a), q = root(b);
-        if (p != q) parent[std::max(p, q)] = std::min(p, q);
+        if (runs[b].y0 >= runs[a].y1) break;
+        const int sc = score(runs[a], runs[b]);
+        if (sc < 0) continue;
+        if (sc > right_score[a]) {
+          right_score[a] = sc;
+          best_right[a] = b;
+        }
+        if (sc > left_score[b]) {
+          left_score[b] = sc;
+          best_left[b] = a;
+        }
       }
     }
   }
-  std::vector<int> id(runs.size(), -1);
+  // Mutual best links make every core a chain of runs from left to right. Walking each chain,
+  // a run whose middle strays more than 0.7 x-height from the mean of the runs over the last
+  // three x-heights starts a new core: a line's band does not drift that fast (capitals and
+  // digits raise it by a fifth), but a chain sliding from one line's band to the next line's
+  // through the tails does.
+  const auto link_right = [&](int a) {
+    const int b = best_right[a];
+    return b >= 0 && best_left[b] == a ? b : -1;
+  };
+  const int window = std::max(2, px(3 * xh / cell.f));
+  const double max_drift = 0.7 * xh / cell.f;
   std::vector<int> grid(mask.size(), -1);
+  std::vector<double> recent;
   int n = 0;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const int r = root(static_cast<int>(i));
-    if (id[r] < 0) id[r] = n++;
-    for (int y = runs[i].y0; y < runs[i].y1; ++y) grid[static_cast<std::size_t>(y) * cell.w + runs[i].x] = id[r];
+  for (int start = 0; start < static_cast<int>(runs.size()); ++start) {
+    const int left = best_left[start];
+    if (left >= 0 && best_right[left] == start) continue;  // not the left end of a chain
+    recent.clear();
+    int label = n++;
+    for (int r = start; r >= 0; r = link_right(r)) {
+      const double middle = 0.5 * (runs[r].y0 + runs[r].y1);
+      if (!recent.empty()) {
+        const double mean = std::accumulate(recent.begin(), recent.end(), 0.0) / recent.size();
+        if (std::abs(middle - mean) > max_drift) {
+          label = n++;
+          recent.clear();
+        }
+      }
+      recent.push_back(middle);
+      if (static_cast<int>(recent.size()) > window) recent.erase(recent.begin());
+      for (int y = runs[r].y0; y < runs[r].y1; ++y) grid[static_cast<std::size_t>(y) * cell.w + runs[r].x] = label;
+    }
   }
   *count = n;
   return grid;
@@ -528,6 +577,47 @@ std::vector<Core> build_cores(const std::vector<int>& label, const Cell& cell, i
     }
   }
   return cores;
+}
+
+// Merges into their line's core the small cores the density leaves just above or below a
+// line: the top serifs of a capital or two, a J, an accent row over one word. A core no wider
+// than two x-heights whose centre is within 1.2 x-heights of a wider core's centre in the same
+// columns is relabelled to that core (lines are further apart than that). Relabels `label` in
+// place and returns the new number of cores, labels renumbered from 0.
+int merge_small_cores(std::vector<int>& label, const std::vector<Core>& cores, const Cell& cell, double xh) {
+  const int n = static_cast<int>(cores.size());
+  std::vector<int> into(n);
+  std::iota(into.begin(), into.end(), 0);
+  for (int k = 0; k < n; ++k) {
+    const Core& small = cores[k];
+    const int width = small.cx1 - small.cx0;
+    if (width * cell.f > 2 * xh) continue;
+    const int mid = (small.cx0 + small.cx1) / 2;
+    int best = -1;
+    for (int cy = 0; cy < cell.h; ++cy) {
+      const int j = label[static_cast<std::size_t>(cy) * cell.w + mid];
+      if (j < 0 || j == k || cores[j].cx1 - cores[j].cx0 <= width) continue;
+      if (std::abs(cores[j].centre_at(mid) - small.centre_at(mid)) * cell.f >= 1.2 * xh) continue;
+      if (best < 0 || cores[j].cx1 - cores[j].cx0 > cores[best].cx1 - cores[best].cx0) best = j;
+    }
+    if (best >= 0) into[k] = best;
+  }
+  // Follow chains (a small core merged into one that was merged itself cannot happen, since
+  // targets are wider than two x-heights, but stay safe) and renumber.
+  std::vector<int> id(n, -1);
+  int count = 0;
+  for (int k = 0; k < n; ++k) {
+    int r = k;
+    while (into[r] != r) r = into[r];
+    into[k] = r;
+  }
+  for (int k = 0; k < n; ++k) {
+    if (into[k] == k) id[k] = count++;
+  }
+  for (int& v : label) {
+    if (v >= 0) v = id[into[v]];
+  }
+  return count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1009,15 +1099,23 @@ bool is_gutter(const std::vector<float>& ink, const Cell& cell, int x0, int x1, 
 
 // Joins text cores into lines.
 //  1. A core within another's x-range at the same height (a digit or capital whose density
-//     band wavered beside the line's main core) goes with the wider one.
+//     band wavered beside the line's main core), or a short one spanning the other's centre,
+//     goes with the wider one.
 //  2. B follows A when it starts inside A or at most kLineGapXh after it, ends after it,
 //     shares rows with it, is at the same height (compared over four x-heights next to the
 //     gap: at its very end a core thins out and follows the last letters' ascenders or
-//     descenders), and the gap is a word space rather than a gutter. Greedy by gap, each core
-//     taking at most one neighbour on either side, so lines never fork.
+//     descenders) or one of them is short and spans the other's height, and the gap is a
+//     word space rather than a gutter. Greedy by gap, each core taking at most one neighbour
+//     on either side, so lines never fork.
 std::vector<LineBuild> join_cores(std::vector<Core>& cores, std::vector<int> valid, const std::vector<float>& ink,
                                   const Cell& cell, double xh) {
   const int f = cell.f;
+  // A short core whose own letters span a height: a few capitals or a J whose band the
+  // density split off at their top serifs sits higher than the line's band, but its letters
+  // reach across the line's centre.
+  const auto spans = [&](const Core& k, double y) {
+    return k.ink_x1 - k.ink_x0 < 6 * xh && y > k.ink_y0 + 0.1 * xh && y < k.ink_y1 - 0.1 * xh;
+  };
   std::vector<int> absorbed_by(cores.size(), -1);
   for (int b : valid) {
     const Core& B = cores[b];
@@ -1027,7 +1125,8 @@ std::vector<LineBuild> join_cores(std::vector<Core>& cores, std::vector<int> val
       const Core& A = cores[a];
       if (a == b || A.ink_x0 > B.ink_x0 || A.ink_x1 < B.ink_x1) continue;
       if (A.ink_x1 - A.ink_x0 <= B.ink_x1 - B.ink_x0) continue;  // strictly wider: no cycles
-      if (std::abs(A.mean_centre(g0, g1) - B.mean_centre(g0, g1)) * f > kJoinDyXh * xh) continue;
+      const double ya = A.mean_centre(g0, g1) * f;
+      if (std::abs(ya - B.mean_centre(g0, g1) * f) > kJoinDyXh * xh && !spans(B, ya)) continue;
       if (best < 0 || A.ink_area > cores[best].ink_area) best = a;
     }
     absorbed_by[b] = best;
@@ -1060,7 +1159,7 @@ std::vector<LineBuild> join_cores(std::vector<Core>& cores, std::vector<int> val
         ya = A.mean_centre((a_end - reach) / f, (a_end - 1) / f) * f;
         yb = B.mean_centre(b_start / f, (b_start + reach) / f) * f;
       }
-      if (std::abs(ya - yb) > kJoinDyXh * xh) continue;
+      if (std::abs(ya - yb) > kJoinDyXh * xh && !spans(A, yb) && !spans(B, ya)) continue;
       const int gap = B.ink_x0 - A.ink_x1;
       if (gap > kWordGapXh * xh && is_gutter(ink, cell, A.ink_x1, B.ink_x0, 0.5 * (ya + yb), xh)) continue;
       joins.push_back({a, b, gap});
@@ -1390,6 +1489,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   box_y(grid.density, cell.w, cell.h, std::max(0, px(kSmoothYXh * xh / cell.f / 2)));
   int n_cores = 0;
   grid.label = label_cores(core_mask(grid.density, cell, xh), cell, xh, &n_cores);
+  n_cores = merge_small_cores(grid.label, build_cores(grid.label, cell, n_cores), cell, xh);
   std::vector<Core> cores = build_cores(grid.label, cell, n_cores);
   if (cores.empty()) return result;
 
