@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 namespace platen::test {
@@ -16,6 +18,11 @@ std::string typewritten_dataset_dir() {
 }
 
 std::string ocr_binary() { return PLATEN_TEST_OCR_BINARY; }
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 namespace {
 struct TempDirs {

@@ -12,6 +12,8 @@ std::string source_dir();
 std::string typewritten_dataset_dir();
 /// Path of the `ocr` binary built beside the tests.
 std::string ocr_binary();
+/// Whole contents of a file ("" when it cannot be read).
+std::string read_text_file(const std::string& path);
 /// A fresh empty temporary directory, removed at process exit.
 std::string make_temp_dir();
 

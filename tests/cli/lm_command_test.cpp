@@ -21,11 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
@@ -51,8 +46,8 @@ Outcome ocr_lm(const std::string& args) {
   const int rc = std::system(command.c_str());
   Outcome o;
   o.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  o.out = read_text(out);
-  o.err = read_text(err);
+  o.out = test::read_text_file(out);
+  o.err = test::read_text_file(err);
   return o;
 }
 

@@ -28,11 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 void write_bytes(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
@@ -126,8 +121,8 @@ class ReadCommand : public ::testing::Test {
     const int rc = std::system(command.c_str());
     Outcome o;
     o.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    o.out = read_text(out);
-    o.err = read_text(err);
+    o.out = test::read_text_file(out);
+    o.err = test::read_text_file(err);
     fs::remove(out);
     fs::remove(err);
     return o;
@@ -160,12 +155,12 @@ TEST_F(ReadCommand, EachBadInputExitsOneWithOneLineNamingTheFile) {
   PixPtr page = text_like_page(4, 3);
   PixPtr rgb = adopt(pixConvertTo32(page.get()));
   ASSERT_EQ(pixWrite((d + "/whole.jpg").c_str(), rgb.get(), IFF_JFIF_JPEG), 0);
-  const std::string jpeg = read_text(d + "/whole.jpg");
+  const std::string jpeg = test::read_text_file(d + "/whole.jpg");
   write_bytes(d + "/truncated.jpg", jpeg.substr(0, jpeg.size() / 2));
   bad.push_back(d + "/truncated.jpg");
 
   ASSERT_EQ(pixWrite((d + "/whole.tif").c_str(), page.get(), IFF_TIFF_LZW), 0);
-  const std::string tiff = read_text(d + "/whole.tif");
+  const std::string tiff = test::read_text_file(d + "/whole.tif");
   write_bytes(d + "/truncated.tif", tiff.substr(0, tiff.size() / 2));
   bad.push_back(d + "/truncated.tif");
 
@@ -246,8 +241,8 @@ TEST_F(ReadCommand, OutputFolderGetsOneFilePerInputAndNoTemporaryFile) {
   const Outcome o = ocr("-o " + q(out) + " " + q(pages_[0]) + " " + q(pages_[1]));
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(read_text(out + "/page0.txt"), ocr(q(pages_[0])).out);
-  EXPECT_EQ(read_text(out + "/page1.txt"), ocr(q(pages_[1])).out);
+  EXPECT_EQ(test::read_text_file(out + "/page0.txt"), ocr(q(pages_[0])).out);
+  EXPECT_EQ(test::read_text_file(out + "/page1.txt"), ocr(q(pages_[1])).out);
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(out)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
@@ -283,7 +278,7 @@ TEST_F(ReadCommand, MultiPageTiffGivesOneOutputWithFormFeeds) {
   }
   const Outcome o = ocr("-o " + q(d + "/out") + " " + q(tiff));
   ASSERT_EQ(o.status, 0) << o.err;
-  const std::string text = read_text(d + "/out/letter.txt");
+  const std::string text = test::read_text_file(d + "/out/letter.txt");
   EXPECT_EQ(std::count(text.begin(), text.end(), '\f'), 2);
   // Each TIFF page reads exactly like the same pixels in a file of its own.
   EXPECT_EQ(text, single[0] + "\f" + single[1] + "\f" + single[2]);
@@ -314,7 +309,7 @@ TEST_F(ReadCommand, TsvHasOneRowPerTextLineWithBoxesInsideThePage) {
   const Outcome o = ocr("--tsv -o " + q(out) + " " + q(pages_[3]));
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out, "");
-  const std::string tsv = read_text(out + "/page3.tsv");
+  const std::string tsv = test::read_text_file(out + "/page3.tsv");
   const std::vector<std::string> rows = lines_of(tsv);
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows[0], "page\tline\tleft\ttop\twidth\theight\tconf\ttext");
@@ -357,7 +352,7 @@ TEST_F(ReadCommand, StandardInputReadsLikeAFile) {
   const std::string out = fresh_dir();
   const Outcome to_dir = ocr("-o " + q(out) + " -", pages_[2]);
   ASSERT_EQ(to_dir.status, 0) << to_dir.err;
-  EXPECT_EQ(read_text(out + "/stdin.txt"), file.out);
+  EXPECT_EQ(test::read_text_file(out + "/stdin.txt"), file.out);
 }
 
 TEST_F(ReadCommand, BlankPagesGiveEmptyTextAndExitZero) {

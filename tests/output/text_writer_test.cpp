@@ -15,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 PageText page(const std::string& file, int index, int count, const std::string& text, bool ok = true) {
   return PageText{file, index, count, ok, text, {}};
 }
@@ -89,9 +84,9 @@ TEST(TextWriter, WritesOneFilePerInputAndLeavesNoTemporaryFile) {
   writer.add(page("b.tif", 1, 2, ""));
   writer.add(page("-", 0, 1, "in\n"));
   writer.add(page("gone.png", 0, 1, "", false));
-  EXPECT_EQ(read_text(dir / "a.txt"), "one\n");
-  EXPECT_EQ(read_text(dir / "b.txt"), "two\n\f");
-  EXPECT_EQ(read_text(dir / "stdin.txt"), "in\n");
+  EXPECT_EQ(test::read_text_file(dir / "a.txt"), "one\n");
+  EXPECT_EQ(test::read_text_file(dir / "b.txt"), "two\n\f");
+  EXPECT_EQ(test::read_text_file(dir / "stdin.txt"), "in\n");
   EXPECT_FALSE(fs::exists(dir / "gone.txt"));
   int files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -122,7 +117,7 @@ TEST(TextWriter, TsvWritesHeaderAndEveryPagesRowsToNameDotTsv) {
   writer.add(second);
   EXPECT_EQ(fs::path(output_path_for("out", "a/b.jpg", OutputFormat::tsv)), fs::path("out") / "b.tsv");
   EXPECT_FALSE(fs::exists(dir / "a.txt"));
-  EXPECT_EQ(read_text(dir / "a.tsv"), tsv_header() + "1\t1\t1\t2\t3\t4\t50.00\tone\n2\t1\t5\t6\t7\t8\t25.00\ttwo\n");
+  EXPECT_EQ(test::read_text_file(dir / "a.tsv"), tsv_header() + "1\t1\t1\t2\t3\t4\t50.00\tone\n2\t1\t5\t6\t7\t8\t25.00\ttwo\n");
 }
 
 TEST(TextWriter, UnwritableFolderThrowsErrorNamingTheOutputFile) {

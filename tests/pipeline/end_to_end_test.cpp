@@ -22,11 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 /// Standard output of a shell command.
 std::string run(const std::string& command) {
   std::string out;
@@ -42,7 +37,7 @@ std::string run(const std::string& command) {
 TEST(EndToEnd, BundledSamplePageIsReadWithinTenPercentCer) {
   const fs::path sample = fs::path(test::source_dir()) / "datasets" / "samples";
   std::string text = run(test::ocr_binary() + " " + (sample / "sample-page.jpg").string() + " 2>/dev/null");
-  ErrorCounts e = score_text(slurp(sample / "sample-page.gt.txt"), text);
+  ErrorCounts e = score_text(test::read_text_file(sample / "sample-page.gt.txt"), text);
   ASSERT_GT(e.reference_chars, 1000u);
   EXPECT_LE(e.cer(), 0.10) << text;
 }
