@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/exit_status.h"
 #include "core/errors.h"
 #include "core/text.h"
 #include "recognition/alphabet.h"
@@ -150,7 +151,7 @@ int run_lm(int argc, char** argv) {
     ("min-ngram-count", po::value<int>(&args.min_ngram_count)->default_value(1), "prune n-grams (order 3 and up) seen fewer times: a smaller file")
     ("held-out", po::value<std::vector<std::string>>(&args.held_out), "text not trained on, to report bits per character; repeatable");
   // clang-format on
-  try {
+  return run_with_exit_status("ocr lm", [&] {
     po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
     po::notify(vm);
@@ -178,16 +179,7 @@ int run_lm(int argc, char** argv) {
       std::cerr << "ocr lm: note: `ocr -l " << args.language << "` looks for lang-" << args.language
                 << ".lm; rename " << fs::path(args.out).filename().string() << " to that to use it\n";
     return build(args);
-  } catch (const po::error& e) {
-    std::cerr << "ocr lm: " << e.what() << "\nTry 'ocr lm --help'.\n";
-    return 2;
-  } catch (const UsageError& e) {
-    std::cerr << "ocr lm: " << e.what() << "\nTry 'ocr lm --help'.\n";
-    return 2;
-  } catch (const Error& e) {
-    std::cerr << "ocr lm: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace platen::cli

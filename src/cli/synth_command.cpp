@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "cli/exit_status.h"
 #include "core/errors.h"
 #include "core/text.h"
 #include "image/page_reader.h"
@@ -391,7 +392,7 @@ int run_synth(int argc, char** argv) {
     ("hunspell-dir", po::value<std::string>(&args.hunspell_dir), "Hunspell dictionaries (default /usr/share/hunspell)")
     ("corpus-language", po::value<std::string>(&args.corpus_language), "with --make-corpus: one language only (eng deu fra ces dan slk pol hun rus ukr bel bul)");
   // clang-format on
-  try {
+  return run_with_exit_status("ocr synth", [&] {
     po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
     po::notify(vm);
@@ -429,16 +430,7 @@ int run_synth(int argc, char** argv) {
     if (args.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
     if (args.pages && vm.count("height")) throw UsageError("--height applies to lines, not to --pages");
     return args.pages ? render_pages(args) : render_lines(args);
-  } catch (const po::error& e) {
-    std::cerr << "ocr synth: " << e.what() << "\nTry 'ocr synth --help'.\n";
-    return 2;
-  } catch (const UsageError& e) {
-    std::cerr << "ocr synth: " << e.what() << "\nTry 'ocr synth --help'.\n";
-    return 2;
-  } catch (const Error& e) {
-    std::cerr << "ocr synth: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace platen::cli
