@@ -129,9 +129,15 @@ std::vector<std::uint8_t> read_standard_input() {
 /// Expands one input into its page jobs (or one failed job), appended to `jobs`.
 void list_pages(std::size_t index, const std::string& file, std::deque<Job>& jobs) {
   const Clock::time_point start = Clock::now();
-  Job failed;
-  failed.input_index = index;
-  failed.file = file;
+  auto page_job = [&](int page_index, int page_count) {
+    Job job;
+    job.input_index = index;
+    job.file = file;
+    job.page_index = page_index;
+    job.page_count = page_count;
+    return job;
+  };
+  Job failed = page_job(0, 1);
   try {
     if (file == "-") {
       // Standard input can be read only once, so its pages are decoded here rather than
@@ -141,11 +147,7 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
       const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
       const int count = static_cast<int>(pages.size());
       for (int p = 0; p < count; ++p) {
-        Job job;
-        job.input_index = index;
-        job.file = file;
-        job.page_index = p;
-        job.page_count = count;
+        Job job = page_job(p, count);
         job.decoded = std::move(pages[p]);
         job.decode_seconds = each;
         jobs.push_back(std::move(job));
@@ -154,11 +156,7 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
     }
     const int count = count_image_pages(file);
     for (int p = 0; p < count; ++p) {
-      Job job;
-      job.input_index = index;
-      job.file = file;
-      job.page_index = p;
-      job.page_count = count;
+      Job job = page_job(p, count);
       // Counting pages reads the file once; charged to its first page's decoding.
       if (p == 0) job.decode_seconds = seconds_since(start);
       jobs.push_back(std::move(job));
