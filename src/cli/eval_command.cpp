@@ -175,10 +175,10 @@ int score_files(const std::vector<std::string>& files) {
 }  // namespace
 
 int run_eval(int argc, char** argv) {
-  std::string model_path, languages;
+  std::string model_path, languages, precision = "auto";
   std::vector<std::string> inputs;
   po::options_description desc(
-      "Usage: ocr eval [--model F] [--no-lm] [-l LANGS] [--per-file] DIR_OR_LIST...\n"
+      "Usage: ocr eval [--model F] [--no-lm] [-l LANGS] [--precision P] [--per-file] DIR_OR_LIST...\n"
       "       ocr eval --text REF.txt HYP.txt\n\n"
       "Recognises every line image (png, jpg, tif…) that has NAME.gt.txt beside it and prints\n"
       "the character and word error rates (CER, WER: edits / reference length, after NFC and\n"
@@ -194,6 +194,8 @@ int run_eval(int argc, char** argv) {
     ("model,m", po::value(&model_path), "model file (default: the shipped model)")
     ("lang,l", po::value(&languages), "languages for the LM, joined by '+' (e.g. eng+deu)")
     ("no-lm", "best-path decoding only")
+    ("precision", po::value(&precision)->value_name("P"),
+     "arithmetic of the network: f32, bf16, or auto (default: bf16 where the CPU has AMX, else f32)")
     ("per-file", "also print the scores of every file")
     ("text", "score two text files: REF.txt HYP.txt");
   po::options_description hidden;
@@ -217,6 +219,8 @@ int run_eval(int argc, char** argv) {
   try {
     if (vm.count("text")) return score_files(inputs);
     if (inputs.empty()) throw UsageError("no folders or lists of line images given");
+    RecognizerOptions recognizer_options;
+    recognizer_options.precision = parse_precision(precision);
 
     DecodeOptions best_path, with_lm;
     for (std::size_t start = 0; start < languages.size();) {
@@ -235,7 +239,7 @@ int run_eval(int argc, char** argv) {
     int problems = 0;
     const std::vector<std::string> images = collect_images(inputs, problems);
     if (images.empty()) throw DataError("no line images with ground truth to evaluate");
-    Recognizer recognizer(model_path.empty() ? default_model_path() : model_path);
+    Recognizer recognizer(model_path.empty() ? default_model_path() : model_path, recognizer_options);
 
     Evaluation plain, lm;
     for (std::size_t begin = 0; begin < images.size(); begin += kChunkLines) {
@@ -276,7 +280,7 @@ int run_eval(int argc, char** argv) {
     }
     std::cout << plain.files().size() << " lines";
     if (problems) std::cout << " (" << problems << (problems == 1 ? " input" : " inputs") << " could not be used)";
-    std::cout << "\n";
+    std::cout << ", network in " << precision_name(recognizer.precision()) << "\n";
     print_totals("best path", plain.total());
     if (run_lm) print_totals("with LM", lm.total());
     print_confusions("best path", plain.confusions(), run_lm ? &lm.confusions() : nullptr);

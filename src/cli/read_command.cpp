@@ -162,7 +162,7 @@ void print_timings(const PipelineReport& report) {
 
 int run_read(int argc, char** argv) {
   std::vector<std::string> inputs;
-  std::string output_dir, files_from, languages, model_path;
+  std::string output_dir, files_from, languages, model_path, precision = "auto";
   int threads = 0;
   int dpi = 0;
   po::options_description desc(kUsage);
@@ -178,6 +178,8 @@ int run_read(int argc, char** argv) {
      "languages, Tesseract codes joined by '+' (eng deu fra ces slk dan pol hun rus ukr bel bul); default: all")
     ("dpi", po::value(&dpi)->value_name("N"), "resolution of the scans, when the files' own is missing or wrong")
     ("model", po::value(&model_path)->value_name("FILE"), "recognition model (default: the shipped platen.platen)")
+    ("precision", po::value(&precision)->value_name("P"),
+     "arithmetic of the network: f32, bf16, or auto (default: bf16 where the CPU has AMX, else f32)")
     ("timings", "print the time of each stage, per page and in total, to standard error");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->composing());
@@ -203,7 +205,9 @@ int run_read(int argc, char** argv) {
   }
 
   PipelineOptions options;
+  RecognizerOptions recognizer_options;
   try {
+    recognizer_options.precision = parse_precision(precision);
     if (vm.count("files-from")) {
       if (files_from == "-" && std::count(inputs.begin(), inputs.end(), "-") > 0)
         throw UsageError("standard input cannot be both the --files-from list and an image");
@@ -237,7 +241,7 @@ int run_read(int argc, char** argv) {
   std::unique_ptr<Recognizer> recognizer;
   try {
     if (model_path.empty()) model_path = default_model_path();
-    recognizer = std::make_unique<Recognizer>(model_path);
+    recognizer = std::make_unique<Recognizer>(model_path, recognizer_options);
   } catch (const Error& e) {
     std::cerr << "ocr: " << e.what() << "\n";
     return 2;

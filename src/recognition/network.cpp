@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
+#include <unordered_map>
 
 #include "core/errors.h"
 
@@ -30,7 +32,8 @@ struct Layer {
 
   // Forward.
   dnnl::primitive fwd;
-  memory weights_user, weights, bias;  // user = OIHW canonical copy
+  std::unordered_map<int, memory> fwd_args;  // handles: rebinding acts' buffers needs no update
+  memory weights_user, weights, bias;  // user = OIHW canonical copy (absent with PackedWeights)
   dnnl::reorder weights_reorder;
   memory workspace;  // max pooling, training only
   dnnl::convolution_forward::primitive_desc conv_pd;
@@ -46,63 +49,203 @@ struct Layer {
   bool has_bwd_data = false;
 };
 
+/// Fills `m` (in its own layout and data type) with a copy of `values`, reordered from `from`.
+void reorder_into(memory m, const memory::desc& from, const std::vector<float>& values) {
+  memory user(from, cpu_engine());
+  std::memcpy(user.get_data_handle(), values.data(), values.size() * sizeof(float));
+  dnnl::stream stream(cpu_engine());
+  dnnl::reorder(user, m).execute(stream, user, m);
+  stream.wait();
+}
+
+/// True when oneDNN picked a reference (unoptimised C++) kernel for `pd`.
+bool is_reference(const dnnl::primitive_desc_base& pd) { return std::strncmp(pd.impl_info_str(), "ref", 3) == 0; }
+
+/// Whether oneDNN's effective ISA includes all of `isa`. cpu_isa values are bit sets:
+/// avx512_core_amx includes avx512_core_bf16, while avx2_vnni, numerically larger, does not,
+/// so a plain >= would be wrong.
+bool effective_isa_includes(dnnl::cpu_isa isa) {
+  const auto need = static_cast<unsigned>(isa);
+  return (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & need) == need;
+}
+
 }  // namespace
 
-float* ActivationArena::buffer(std::size_t slot, std::size_t floats) {
+bool cpu_has_native_bf16() { return effective_isa_includes(dnnl::cpu_isa::avx512_core_bf16); }
+
+bool cpu_has_amx_bf16() { return effective_isa_includes(dnnl::cpu_isa::avx512_core_amx); }
+
+Precision resolve_precision(Precision requested) {
+  if (requested != Precision::automatic) return requested;
+  return cpu_has_amx_bf16() ? Precision::bf16 : Precision::f32;
+}
+
+Precision parse_precision(const std::string& text) {
+  if (text == "f32") return Precision::f32;
+  if (text == "bf16") return Precision::bf16;
+  if (text == "auto") return Precision::automatic;
+  throw UsageError("unknown precision '" + text + "' (use f32, bf16 or auto)");
+}
+
+const char* precision_name(Precision precision) {
+  switch (precision) {
+    case Precision::f32: return "f32";
+    case Precision::bf16: return "bf16";
+    case Precision::automatic: break;
+  }
+  return "auto";
+}
+
+void* ActivationArena::buffer(std::size_t slot, std::size_t bytes) {
   if (slot >= slots_.size()) {
     slots_.resize(slot + 1);
     sizes_.resize(slot + 1, 0);
   }
-  if (sizes_[slot] < floats) {
-    std::size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-    slots_[slot].reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+  if (sizes_[slot] < bytes) {
+    std::size_t rounded = (bytes + 63) / 64 * 64;
+    slots_[slot].reset(std::aligned_alloc(64, rounded));
     if (!slots_[slot]) throw std::bad_alloc();
-    sizes_[slot] = floats;
+    sizes_[slot] = bytes;
   }
   return slots_[slot].get();
 }
 
-void ActivationArena::Free::operator()(float* p) const { std::free(p); }
+void ActivationArena::Free::operator()(void* p) const { std::free(p); }
+
+struct PackedWeights::Impl {
+  struct Entry {
+    int conv_index;
+    memory::desc desc;  // layout and data type chosen by the primitive
+    memory data;
+  };
+  std::mutex mutex;
+  std::vector<Entry> weights;  // a few per convolution at most
+  std::vector<memory> biases;  // by convolution, f32
+
+  /// Weights of convolution `index` of `model` in layout `want`, reordered on first use.
+  memory weights_for(const Model& model, int index, const ConvolutionShape& s, const memory::desc& want) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const Entry& e : weights)
+      if (e.conv_index == index && e.desc == want) return e.data;
+    memory data(want, cpu_engine());
+    reorder_into(data, {{s.out_channels, s.in_channels, s.kernel_h, s.kernel_w}, dt::f32, tag::oihw},
+                 model.weights[index]);
+    weights.push_back({index, want, data});
+    return data;
+  }
+
+  /// Bias of convolution `index` of `model`, f32.
+  memory bias_for(const Model& model, int index) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (biases.size() <= static_cast<std::size_t>(index)) biases.resize(index + 1);
+    if (!biases[index]) {
+      const std::vector<float>& b = model.biases[index];
+      memory data({{static_cast<memory::dim>(b.size())}, dt::f32, tag::x}, cpu_engine());
+      std::memcpy(data.get_data_handle(), b.data(), b.size() * sizeof(float));
+      biases[index] = data;
+    }
+    return biases[index];
+  }
+};
+
+PackedWeights::PackedWeights() : impl_(std::make_unique<Impl>()) {}
+PackedWeights::~PackedWeights() = default;
 
 struct NetworkRunner::Impl {
   int batch, width, frames, classes;
   bool training;
+  bool bf16 = false;
+  bool packed = false;  // weights from PackedWeights: set_weights() refused
   ActivationArena* arena = nullptr;
   dnnl::stream stream{cpu_engine()};
   std::vector<Layer> layers;
-  std::vector<memory> acts;   // acts[i] feeds layer i; acts.back() = logits
+  std::vector<memory> acts;   // acts[i] feeds layer i; acts.back() = logits (f32)
+  memory input_bf16;          // bf16: acts[0] converted, what layer 0 reads
+  dnnl::reorder input_reorder;
   std::vector<memory> diffs;  // gradients w.r.t. acts (diffs[0] unused)
   std::vector<std::vector<float>> weight_grads, bias_grads;
+
+  /// Builds the primitives (see the NetworkRunner constructor), without filling in weights
+  /// unless they come from `packed`. `use_bf16` for inference only.
+  void build(const Model& model, int batch_size, int net_width, bool train, bool use_bf16, PackedWeights* packed);
+  /// True when any forward primitive runs on a reference kernel.
+  bool uses_reference_kernels() const;
 };
 
 int padded_width(int width, int quantum) { return (width + quantum - 1) / quantum * quantum; }
 
-NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena)
+NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena,
+                             Precision precision, PackedWeights* packed)
     : impl_(std::make_unique<Impl>()) {
-  Impl& m = *impl_;
   if (arena && training) throw Error("an activation arena is for inference runners only");
-  m.arena = arena;
+  if (packed && training) throw Error("packed weights are for inference runners only");
+  const Precision resolved =
+      training && precision == Precision::automatic ? Precision::f32 : resolve_precision(precision);
+  if (training && resolved != Precision::f32) throw Error("training runs in f32 only");
+  impl_->arena = arena;
+  if (precision == Precision::automatic && resolved == Precision::bf16) {
+    // bf16 unless oneDNN cannot build it or would build it from reference kernels.
+    bool fallback = false;
+    try {
+      impl_->build(model, batch, width, training, true, packed);
+      fallback = impl_->uses_reference_kernels();
+    } catch (const dnnl::error&) {
+      fallback = true;
+    }
+    if (fallback) {
+      impl_ = std::make_unique<Impl>();
+      impl_->arena = arena;
+      impl_->build(model, batch, width, training, false, packed);
+    }
+  } else {
+    impl_->build(model, batch, width, training, resolved == Precision::bf16, packed);
+  }
+  if (!packed) set_weights(model);
+}
+
+bool NetworkRunner::Impl::uses_reference_kernels() const {
+  for (const Layer& L : layers)
+    if (L.is_conv ? is_reference(L.conv_pd) : is_reference(L.pool_pd)) return true;
+  return false;
+}
+
+void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_width, bool train, bool use_bf16,
+                                PackedWeights* packed_weights) {
+  Impl& m = *this;
   const int stride = model.spec.frame_stride();
-  if (width <= 0 || width % stride != 0)
-    throw ModelError("network width " + std::to_string(width) + " is not a multiple of " +
+  if (net_width <= 0 || net_width % stride != 0)
+    throw ModelError("network width " + std::to_string(net_width) + " is not a multiple of " +
                      std::to_string(stride));
-  m.batch = batch;
-  m.width = width;
-  m.training = training;
+  batch = batch_size;
+  width = net_width;
+  training = train;
+  bf16 = use_bf16;
+  packed = packed_weights != nullptr;
   auto& eng = cpu_engine();
   const auto prop = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   std::vector<ConvolutionShape> shapes = model.convolution_shapes();
+  // bf16: activations between layers in bf16; the input (filled by the caller) and the
+  // logits (read by the decoder) stay f32.
+  const dt inner = use_bf16 ? dt::bf16 : dt::f32;
 
   int h = model.input_height, w = width, c = 1, conv_i = 0;
-  auto act_md = [&](int ch, int hh, int ww) { return memory::desc({batch, ch, hh, ww}, dt::f32, tag::nhwc); };
-  auto new_act = [&](const memory::desc& md) {
-    if (arena) m.acts.push_back(memory(md, eng, static_cast<void*>(nullptr)));
-    else m.acts.emplace_back(md, eng);
+  auto act_md = [&](int ch, int hh, int ww, dt type) {
+    return memory::desc({batch, ch, hh, ww}, type, tag::nhwc);
   };
-  new_act(act_md(c, h, w));
-  for (const LayerSpec& spec : model.spec.layers) {
+  auto new_memory = [&](const memory::desc& md) {
+    return arena ? memory(md, eng, static_cast<void*>(nullptr)) : memory(md, eng);
+  };
+  m.acts.push_back(new_memory(act_md(c, h, w, dt::f32)));
+  memory::desc src_md = m.acts[0].get_desc();
+  if (use_bf16) {
+    m.input_bf16 = new_memory(act_md(c, h, w, dt::bf16));
+    m.input_reorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src_md, eng, m.input_bf16.get_desc()));
+    src_md = m.input_bf16.get_desc();
+  }
+  for (std::size_t li = 0; li < model.spec.layers.size(); ++li) {
+    const LayerSpec& spec = model.spec.layers[li];
+    const dt out_type = li + 1 == model.spec.layers.size() ? dt::f32 : inner;
     Layer L;
-    memory::desc src_md = act_md(c, h, w);
     if (spec.kind == LayerSpec::Kind::Convolution) {
       const ConvolutionShape& s = shapes[conv_i];
       L.is_conv = true;
@@ -112,8 +255,8 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
       L.pad_l = {s.pad_h, s.pad_w};
       L.pad_r = {s.pad_h, s.pad_w};
       int oh = s.out_height, oc = s.out_channels;
-      memory::desc dst_md = act_md(oc, oh, w);
-      memory::desc w_any({oc, c, s.kernel_h, s.kernel_w}, dt::f32, tag::any);
+      memory::desc dst_md = act_md(oc, oh, w, out_type);
+      memory::desc w_any({oc, c, s.kernel_h, s.kernel_w}, inner, tag::any);
       memory::desc b_md({oc}, dt::f32, tag::x);
       dnnl::convolution_forward::desc d(prop, dnnl::algorithm::convolution_direct, src_md, w_any,
                                         b_md, dst_md, L.strides, L.pad_l, L.pad_r);
@@ -125,28 +268,45 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
       }
       L.conv_pd = dnnl::convolution_forward::primitive_desc(d, attr, eng);
       L.fwd = dnnl::convolution_forward(L.conv_pd);
-      L.weights_user = memory({{oc, c, s.kernel_h, s.kernel_w}, dt::f32, tag::oihw}, eng);
-      L.weights = memory(L.conv_pd.weights_desc(), eng);
-      L.weights_reorder = dnnl::reorder(L.weights_user, L.weights);
-      L.bias = memory(b_md, eng);
-      new_act(dst_md);
+      if (packed_weights) {
+        // A handle of this runner's own onto the shared buffer.
+        memory shared = packed_weights->impl_->weights_for(model, L.conv_index, s, L.conv_pd.weights_desc());
+        L.weights = memory(L.conv_pd.weights_desc(), eng, shared.get_data_handle());
+        L.bias = memory(b_md, eng, packed_weights->impl_->bias_for(model, L.conv_index).get_data_handle());
+      } else {
+        L.weights_user = memory({{oc, c, s.kernel_h, s.kernel_w}, dt::f32, tag::oihw}, eng);
+        L.weights = memory(L.conv_pd.weights_desc(), eng);
+        L.weights_reorder = dnnl::reorder(L.weights_user, L.weights);
+        L.bias = memory(b_md, eng);
+      }
+      m.acts.push_back(new_memory(dst_md));
+      L.fwd_args = {{DNNL_ARG_SRC, li == 0 && use_bf16 ? m.input_bf16 : m.acts[li]},
+                    {DNNL_ARG_WEIGHTS, L.weights},
+                    {DNNL_ARG_BIAS, L.bias},
+                    {DNNL_ARG_DST, m.acts[li + 1]}};
       c = oc;
       h = oh;
+      src_md = dst_md;
     } else {
       L.strides = {spec.kernel_h, spec.kernel_w};
       L.kernel = {spec.kernel_h, spec.kernel_w};
       L.pad_l = {0, 0};
       L.pad_r = {0, 0};
       int oh = h / spec.kernel_h, ow = w / spec.kernel_w;
-      memory::desc dst_md = act_md(c, oh, ow);
+      memory::desc dst_md = act_md(c, oh, ow, out_type);
       dnnl::pooling_forward::desc d(prop, dnnl::algorithm::pooling_max, src_md, dst_md, L.strides,
                                     L.kernel, L.pad_l, L.pad_r);
       L.pool_pd = dnnl::pooling_forward::primitive_desc(d, eng);
       L.fwd = dnnl::pooling_forward(L.pool_pd);
-      if (training) L.workspace = memory(L.pool_pd.workspace_desc(), eng);
-      new_act(dst_md);
+      m.acts.push_back(new_memory(dst_md));
+      L.fwd_args = {{DNNL_ARG_SRC, li == 0 && use_bf16 ? m.input_bf16 : m.acts[li]}, {DNNL_ARG_DST, m.acts[li + 1]}};
+      if (training) {
+        L.workspace = memory(L.pool_pd.workspace_desc(), eng);
+        L.fwd_args[DNNL_ARG_WORKSPACE] = L.workspace;
+      }
       h = oh;
       w = ow;
+      src_md = dst_md;
     }
     m.layers.push_back(std::move(L));
   }
@@ -209,7 +369,6 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
     // Layer 0's input gradient is never needed, but pooling at layer 0 would still want one.
     if (!m.layers.empty() && !m.layers[0].is_conv) m.diffs[0] = memory(m.acts[0].get_desc(), eng);
   }
-  set_weights(model);
 }
 
 NetworkRunner::~NetworkRunner() = default;
@@ -218,9 +377,11 @@ int NetworkRunner::batch() const { return impl_->batch; }
 int NetworkRunner::width() const { return impl_->width; }
 int NetworkRunner::frames() const { return impl_->frames; }
 int NetworkRunner::classes() const { return impl_->classes; }
+Precision NetworkRunner::precision() const { return impl_->bf16 ? Precision::bf16 : Precision::f32; }
 
 void NetworkRunner::set_weights(const Model& model) {
   Impl& m = *impl_;
+  if (m.packed) throw Error("set_weights() on a runner whose weights are shared (PackedWeights)");
   for (Layer& L : m.layers) {
     if (!L.is_conv) continue;
     const std::vector<float>& w = model.weights[L.conv_index];
@@ -236,11 +397,13 @@ void NetworkRunner::set_weights(const Model& model) {
 float* NetworkRunner::input() {
   Impl& m = *impl_;
   if (m.arena) {
+    // Slot i holds acts[i]; the bf16 copy of the input takes the slot after the logits.
     // Grow every slot first, then bind: growing may move a slot's buffer.
-    std::vector<float*> buffers;
-    for (std::size_t i = 0; i < m.acts.size(); ++i)
-      buffers.push_back(m.arena->buffer(i, m.acts[i].get_desc().get_size() / sizeof(float)));
-    for (std::size_t i = 0; i < m.acts.size(); ++i) m.acts[i].set_data_handle(buffers[i]);
+    const std::size_t n = m.acts.size();
+    for (std::size_t i = 0; i < n; ++i) m.arena->buffer(i, m.acts[i].get_desc().get_size());
+    if (m.bf16) m.arena->buffer(n, m.input_bf16.get_desc().get_size());
+    for (std::size_t i = 0; i < n; ++i) m.acts[i].set_data_handle(m.arena->buffer(i, 0));
+    if (m.bf16) m.input_bf16.set_data_handle(m.arena->buffer(n, 0));
   }
   return static_cast<float*>(m.acts[0].get_data_handle());
 }
@@ -256,19 +419,8 @@ float* NetworkRunner::logits_gradient() {
 
 void NetworkRunner::forward() {
   Impl& m = *impl_;
-  for (std::size_t i = 0; i < m.layers.size(); ++i) {
-    Layer& L = m.layers[i];
-    if (L.is_conv) {
-      L.fwd.execute(m.stream, {{DNNL_ARG_SRC, m.acts[i]},
-                               {DNNL_ARG_WEIGHTS, L.weights},
-                               {DNNL_ARG_BIAS, L.bias},
-                               {DNNL_ARG_DST, m.acts[i + 1]}});
-    } else {
-      std::unordered_map<int, memory> args{{DNNL_ARG_SRC, m.acts[i]}, {DNNL_ARG_DST, m.acts[i + 1]}};
-      if (m.training) args[DNNL_ARG_WORKSPACE] = L.workspace;
-      L.fwd.execute(m.stream, args);
-    }
-  }
+  if (m.bf16) m.input_reorder.execute(m.stream, m.acts[0], m.input_bf16);
+  for (Layer& L : m.layers) L.fwd.execute(m.stream, L.fwd_args);
   m.stream.wait();
 }
 

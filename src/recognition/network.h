@@ -2,13 +2,46 @@
 // The line network on oneDNN: a fully convolutional stack whose output frames are the
 // positions of a sliding character window, each with scores over the alphabet plus the CTC
 // blank. Primitives are built once per (batch, width) and reused.
+//
+// Inference can run in bfloat16 (weights and activations bf16, accumulation and the output
+// scores f32); training is always f32. bf16 is the default only where it pays: with AMX.
+// On AVX-512 BF16 alone (vdpbf16ps), oneDNN 2.6's bf16 convolutions of this network measured
+// 1.8× slower than its f32 ones (2-core Xeon with avx512_bf16, no AMX), CER unchanged.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "recognition/model.h"
 
 namespace platen {
+
+/// Arithmetic of the inference forward pass.
+enum class Precision {
+  automatic,  ///< bf16 when cpu_has_amx_bf16() (where it is faster), else f32
+  f32,        ///< float32 throughout, as in training
+  bf16,       ///< bfloat16 weights and activations; f32 accumulation, bias and output scores
+};
+
+/// Whether oneDNN has bf16 instructions on this CPU: its effective ISA includes AVX-512 BF16
+/// (avx512_core_bf16, or AMX which implies it). Honours ONEDNN_MAX_CPU_ISA.
+bool cpu_has_native_bf16();
+
+/// Whether oneDNN can use AMX bf16 tiles on this CPU (effective ISA avx512_core_amx: the CPU
+/// has them and the kernel grants them). Honours ONEDNN_MAX_CPU_ISA, so
+/// ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 makes Precision::automatic pick f32.
+bool cpu_has_amx_bf16();
+
+/// `requested` with Precision::automatic resolved: bf16 when cpu_has_amx_bf16(), else f32.
+/// f32 and bf16 are returned as given (bf16 without AVX-512 BF16 runs on oneDNN's emulation,
+/// on AVX-512 only, or fails to build).
+Precision resolve_precision(Precision requested);
+
+/// Parses "f32", "bf16" or "auto" (the --precision values). Throws UsageError otherwise.
+Precision parse_precision(const std::string& text);
+
+/// "f32", "bf16" or "auto".
+const char* precision_name(Precision precision);
 
 /// Activation buffers shared by the inference runners of one thread. Runners of different
 /// width classes hold batches of about the same number of columns, so one set of buffers
@@ -16,16 +49,36 @@ namespace platen {
 /// thread-safe: one arena per thread.
 class ActivationArena {
  public:
-  /// Buffer `slot` with room for at least `floats` values, 64-byte aligned. Growing a slot
+  /// Buffer `slot` with room for at least `bytes` bytes, 64-byte aligned. Growing a slot
   /// invalidates its earlier pointer.
-  float* buffer(std::size_t slot, std::size_t floats);
+  void* buffer(std::size_t slot, std::size_t bytes);
 
  private:
   struct Free {
-    void operator()(float* p) const;
+    void operator()(void* p) const;
   };
-  std::vector<std::unique_ptr<float[], Free>> slots_;
+  std::vector<std::unique_ptr<void, Free>> slots_;
   std::vector<std::size_t> sizes_;
+};
+
+/// One model's convolution weights and biases reordered into the layouts (and data type) the
+/// inference primitives chose, shared by every inference runner of that model: all width
+/// classes and all threads. Each (layer, layout) is reordered once, on first use; the layout
+/// seldom depends on the width, so a model is usually held once per precision instead of once
+/// per runner. Thread-safe. Each (layer, layout) is copied from the model the runner that
+/// first needs it is built with: build every runner of one cache from the same, unchanged
+/// model (make a new cache after a weight update).
+class PackedWeights {
+ public:
+  PackedWeights();
+  ~PackedWeights();
+  PackedWeights(const PackedWeights&) = delete;
+  PackedWeights& operator=(const PackedWeights&) = delete;
+
+ private:
+  friend class NetworkRunner;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// Runs one model's network on batches of N lines padded to one width W (a multiple of the
@@ -37,11 +90,18 @@ class ActivationArena {
 class NetworkRunner {
  public:
   /// Builds the primitives. `training` adds the backward primitives (oneDNN's backward data,
-  /// backward weights, pooling and ReLU backward). Throws ModelError on a bad layout and
-  /// dnnl::error if oneDNN cannot build a primitive.
+  /// backward weights, pooling and ReLU backward). Throws ModelError on a bad layout, Error
+  /// for bf16 with `training` (automatic means f32 there), and dnnl::error if oneDNN cannot
+  /// build a primitive (e.g. bf16 on a CPU without AVX-512).
   /// With an `arena` (inference only), activations live in the arena's buffers, bound anew
   /// by each input() call; the arena must outlive the runner.
-  NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena = nullptr);
+  /// With `packed` (inference only), weights come from that cache instead of a copy of the
+  /// runner's own; the cache must outlive the runner, and set_weights() is refused.
+  /// `precision`: Precision::automatic is resolved by resolve_precision(), and falls back to
+  /// f32 where oneDNN cannot build bf16 primitives or has only reference kernels for them.
+  /// In bf16 the input and logits stay f32: the input is converted once per forward().
+  NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena = nullptr,
+                Precision precision = Precision::f32, PackedWeights* packed = nullptr);
   ~NetworkRunner();
   NetworkRunner(const NetworkRunner&) = delete;
   NetworkRunner& operator=(const NetworkRunner&) = delete;
@@ -50,8 +110,11 @@ class NetworkRunner {
   int width() const;
   int frames() const;   ///< T
   int classes() const;  ///< C
+  /// Arithmetic of forward(): f32 or bf16 (never automatic).
+  Precision precision() const;
 
-  /// Copies the model's weights into the primitives' layouts; call after each update.
+  /// Copies the model's weights into the primitives' layouts; call after each update. Throws
+  /// Error on a runner built with PackedWeights (their weights are shared and fixed).
   void set_weights(const Model& model);
 
   /// Input buffer, N×H×W floats (ink 1, paper 0); fill before forward(). With an arena this

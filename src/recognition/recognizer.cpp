@@ -27,9 +27,20 @@ constexpr int kBatchColumns = 8192;
 
 int batch_for(int width) { return std::max(1, kBatchColumns / width); }
 
+/// Lines a runner holds for a batch of `lines` lines of width class `width`: a full batch's
+/// batch_for(width), or for the last, partial batch of a class the next power of two, so a
+/// few leftover lines do not pay for a whole batch while a class keeps at most
+/// 1 + log2(batch_for) runners per thread.
+int runner_batch(int width, std::size_t lines) {
+  const int full = batch_for(width);
+  int n = 1;
+  while (n < full && static_cast<std::size_t>(n) < lines) n *= 2;
+  return std::min(n, full);
+}
+
 /// Width a line is padded to: classes grow by a fifth (multiples of 32 px), so a page's lines
-/// fall into a dozen or so classes, each with one set of primitives per thread, and padding
-/// wastes at most a fifth of the work.
+/// fall into a dozen or so classes, each with a few sets of primitives per thread (one per
+/// runner_batch), and padding wastes at most a fifth of the work.
 int width_class(int width) {
   int w = 64;
   while (w < width) w = std::max(w + 32, (w * 6 / 5 + 31) / 32 * 32);
@@ -39,11 +50,16 @@ int width_class(int width) {
 }  // namespace
 
 struct Recognizer::Impl {
-  /// Per-thread primitives, one runner per width class: oneDNN primitives and their buffers
-  /// are not shared between threads.
+  /// The weights in the primitives' layouts, shared by every thread's runners. Declared
+  /// before `threads`: runners point into it.
+  PackedWeights weights;
+  /// As asked for: with automatic, each runner may still fall back to f32 on its own.
+  Precision precision = Precision::automatic;
+  /// Per-thread primitives, one runner per (width class, runner_batch): oneDNN primitives and
+  /// their buffers are not shared between threads.
   struct ThreadState {
     ActivationArena arena;  // declared first: runners point into it
-    std::map<int, std::unique_ptr<NetworkRunner>> runners;
+    std::map<std::pair<int, int>, std::unique_ptr<NetworkRunner>> runners;
   };
   tbb::enumerable_thread_specific<ThreadState> threads;
   /// Language models by language set ("eng+deu"), loaded on first use.
@@ -60,25 +76,31 @@ struct Recognizer::Impl {
     return it->second;
   }
 
-  NetworkRunner& runner(const Model& model, int width) {
+  /// This thread's runner for `lines` lines of width class `width`, built on first use.
+  NetworkRunner& runner(const Model& model, int width, std::size_t lines) {
     ThreadState& mine = threads.local();
-    auto it = mine.runners.find(width);
+    const std::pair<int, int> key(width, runner_batch(width, lines));
+    auto it = mine.runners.find(key);
     if (it == mine.runners.end())
       it = mine.runners
-               .emplace(width, std::make_unique<NetworkRunner>(model, batch_for(width), width, false, &mine.arena))
+               .emplace(key, std::make_unique<NetworkRunner>(model, key.second, width, false, &mine.arena,
+                                                             precision, &weights))
                .first;
     return *it->second;
   }
 };
 
-Recognizer::Recognizer(const std::string& model_path)
-    : Recognizer(std::make_shared<const Model>(Model::load(model_path))) {
+Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& options)
+    : Recognizer(std::make_shared<const Model>(Model::load(model_path)), options) {
   model_dir_ = std::filesystem::path(model_path).parent_path().string();
   if (model_dir_.empty()) model_dir_ = ".";
 }
 
-Recognizer::Recognizer(std::shared_ptr<const Model> model)
-    : model_(std::move(model)), impl_(std::make_unique<Impl>()) {
+Recognizer::Recognizer(std::shared_ptr<const Model> model, const RecognizerOptions& options)
+    : model_(std::move(model)), precision_(resolve_precision(options.precision)), impl_(std::make_unique<Impl>()) {
+  impl_->precision = options.precision;
+  if (precision_ == Precision::bf16 && !cpu_has_native_bf16())
+    throw Error("bf16 arithmetic needs a CPU with AVX-512 BF16, which this one lacks; use precision f32 or auto");
   if (model_->input_height != kLineHeight)
     throw ModelError("model expects lines " + std::to_string(model_->input_height) + " px high, this build makes " +
                      std::to_string(kLineHeight));
@@ -96,7 +118,8 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
   std::vector<NormalisedLine> lines(images.size());
   tbb::parallel_for(std::size_t(0), images.size(), [&](std::size_t i) { lines[i] = normalise_line(images[i]); });
 
-  // Batches of one width class, widest first so the longest work starts early.
+  // Batches of one width class, widest first so the longest work starts early. A batch never
+  // takes narrower lines of the next class: they would be padded to this class's width.
   std::vector<std::size_t> order(lines.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -106,7 +129,9 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
   for (std::size_t k = 0; k < order.size();) {
     int w = width_class(lines[order[k]].width);
     std::vector<std::size_t> batch;
-    while (k < order.size() && static_cast<int>(batch.size()) < batch_for(w)) batch.push_back(order[k++]);
+    while (k < order.size() && static_cast<int>(batch.size()) < batch_for(w) &&
+           width_class(lines[order[k]].width) == w)
+      batch.push_back(order[k++]);
     batches.push_back(std::move(batch));
   }
 
@@ -117,7 +142,7 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
     omp_set_num_threads(1);
     const std::vector<std::size_t>& batch = batches[b];
     int w = width_class(lines[batch.front()].width);
-    NetworkRunner& net = impl_->runner(model, w);
+    NetworkRunner& net = impl_->runner(model, w, batch.size());
     const int h = model.input_height, T = net.frames(), C = net.classes();
     float* in = net.input();
     std::fill(in, in + static_cast<std::size_t>(net.batch()) * h * w, 0.0f);

@@ -385,6 +385,7 @@ TEST_F(ReadCommand, UsageErrorsExitTwoWithoutOutput) {
       {"--files-from " + q(d + "/no-list.txt"), true},                  // missing list
       {"-j 0 " + q(pages_[0]), true},                                   // no threads
       {"--dpi 5 " + q(pages_[0]), true},                                // implausible resolution
+      {"--precision f16 " + q(pages_[0]), true},                        // unknown precision
       {"--no-such-option " + q(pages_[0]), true},                       // unknown option
       {"- -", true},                                                    // standard input twice
       {"--model " + q(d + "/bad.platen") + " " + q(pages_[0]), false},  // unusable model

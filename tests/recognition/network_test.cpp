@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+
+#include "core/errors.h"
 
 namespace platen {
 namespace {
@@ -22,6 +25,22 @@ double probe_loss(NetworkRunner& net, const Model& model, const std::vector<floa
   double loss = 0;
   for (std::size_t i = 0; i < r.size(); ++i) loss += static_cast<double>(net.logits()[i]) * r[i];
   return loss;
+}
+
+/// Logits of `net` (weights already set) for `input`.
+std::vector<float> run_forward(NetworkRunner& net, const std::vector<float>& input) {
+  std::copy(input.begin(), input.end(), net.input());
+  net.forward();
+  return std::vector<float>(net.logits(), net.logits() + static_cast<std::size_t>(net.batch()) * net.frames() * net.classes());
+}
+
+/// Line-like input: ink strokes (1) on paper (0), `batch` lines of 8 × `width` px.
+std::vector<float> strokes(int batch, int width, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  std::vector<float> input(static_cast<std::size_t>(batch) * 8 * width);
+  for (float& v : input) v = u(rng) < 0.3f ? u(rng) * 0.2f + 0.8f : 0.0f;
+  return input;
 }
 
 TEST(NetworkRunner, OutputHasOneFramePerStrideAndAClassPerSymbol) {
@@ -66,6 +85,89 @@ TEST(NetworkRunner, GradientsOfEveryLayerMatchFiniteDifferences) {
           << "layer " << layer << (bias ? " bias " : " weight ") << i;
     }
   }
+}
+
+TEST(NetworkRunner, Bf16ScoresMatchF32WithinBf16Rounding) {
+  if (!cpu_has_native_bf16()) GTEST_SKIP() << "no AVX-512 BF16 on this CPU";
+  Model model = tiny_model(11);
+  const int batch = 3, width = 64;
+  NetworkRunner f32(model, batch, width, false, nullptr, Precision::f32);
+  NetworkRunner bf16(model, batch, width, false, nullptr, Precision::bf16);
+  ASSERT_EQ(f32.precision(), Precision::f32);
+  ASSERT_EQ(bf16.precision(), Precision::bf16);
+  const std::vector<float> input = strokes(batch, width, 4);
+  const std::vector<float> exact = run_forward(f32, input), approx = run_forward(bf16, input);
+  ASSERT_EQ(exact.size(), approx.size());
+  // bf16 keeps 8 significant bits (relative rounding 2^-9 ≈ 0.2 %) of the weights and of every
+  // activation; five layers of that move a score by about 1 % of the scores' range.
+  float range = 0, worst = 0;
+  for (float v : exact) range = std::max(range, std::abs(v));
+  ASSERT_GT(range, 0.1f);
+  for (std::size_t i = 0; i < exact.size(); ++i) worst = std::max(worst, std::abs(exact[i] - approx[i]));
+  EXPECT_LE(worst, 0.03f * range) << "largest |score| " << range;
+  EXPECT_GT(worst, 0.0f) << "bf16 runner gave bit-identical scores: is it really bf16?";
+  // Same best class per frame, but for frames whose two best f32 scores are closer than the
+  // error allows.
+  const int C = f32.classes();
+  for (std::size_t f = 0; f < exact.size() / C; ++f) {
+    const float* e = &exact[f * C];
+    const float* a = &approx[f * C];
+    std::vector<float> sorted(e, e + C);
+    std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
+    if (sorted[0] - sorted[1] < 2 * worst) continue;
+    EXPECT_EQ(std::max_element(e, e + C) - e, std::max_element(a, a + C) - a) << "frame " << f;
+  }
+}
+
+TEST(NetworkRunner, Bf16WithArenaAndPackedWeightsMatchesItsOwnBuffers) {
+  if (!cpu_has_native_bf16()) GTEST_SKIP() << "no AVX-512 BF16 on this CPU";
+  Model model = tiny_model(12);
+  ActivationArena arena;
+  PackedWeights packed;
+  NetworkRunner own(model, 2, 32, false, nullptr, Precision::bf16);
+  NetworkRunner wide(model, 2, 48, false, &arena, Precision::bf16, &packed);  // grows the arena
+  NetworkRunner shared(model, 2, 32, false, &arena, Precision::bf16, &packed);
+  const std::vector<float> input = strokes(2, 32, 5);
+  run_forward(wide, strokes(2, 48, 6));
+  EXPECT_EQ(run_forward(shared, input), run_forward(own, input));
+}
+
+TEST(NetworkRunner, PackedWeightsGiveTheSameScoresAsTheRunnersOwn) {
+  Model model = tiny_model(13);
+  PackedWeights packed;
+  NetworkRunner own(model, 2, 32, false);
+  NetworkRunner first(model, 2, 32, false, nullptr, Precision::f32, &packed);
+  NetworkRunner second(model, 4, 64, false, nullptr, Precision::f32, &packed);
+  const std::vector<float> input = strokes(2, 32, 7);
+  const std::vector<float> expected = run_forward(own, input);
+  EXPECT_EQ(run_forward(first, input), expected);
+  // The wider runner reads the same weights: its first frames of line 0 see the same pixels
+  // (the rest of its input is paper) up to where the padding starts to matter.
+  std::vector<float> wide_input(static_cast<std::size_t>(4) * 8 * 64, 0.0f);
+  for (int n = 0; n < 2; ++n)
+    for (int y = 0; y < 8; ++y)
+      std::copy_n(&input[(n * 8 + y) * 32], 32, &wide_input[(n * 8 + y) * 64]);
+  const std::vector<float> wide = run_forward(second, wide_input);
+  const int C = own.classes();
+  for (int c = 0; c < C; ++c) EXPECT_NEAR(wide[c], expected[c], 1e-4f) << "class " << c;  // frame 0 of line 0
+  EXPECT_THROW(first.set_weights(model), Error);
+}
+
+TEST(NetworkRunner, TrainingRunsInF32Only) {
+  Model model = tiny_model(14);
+  EXPECT_THROW(NetworkRunner(model, 1, 16, true, nullptr, Precision::bf16), Error);
+  NetworkRunner automatic(model, 1, 16, true, nullptr, Precision::automatic);
+  EXPECT_EQ(automatic.precision(), Precision::f32);
+}
+
+TEST(Precision, ParsesTheCommandLineNamesAndRefusesOthers) {
+  EXPECT_EQ(parse_precision("f32"), Precision::f32);
+  EXPECT_EQ(parse_precision("bf16"), Precision::bf16);
+  EXPECT_EQ(parse_precision("auto"), Precision::automatic);
+  EXPECT_THROW(parse_precision("fp16"), UsageError);
+  EXPECT_STREQ(precision_name(Precision::bf16), "bf16");
+  EXPECT_NE(resolve_precision(Precision::automatic), Precision::automatic);
+  EXPECT_EQ(resolve_precision(Precision::f32), Precision::f32);
 }
 
 }  // namespace

@@ -59,6 +59,14 @@ TEST(Trainer, SmallNetworkLearnsAHandfulOfRenderedLinesToZeroCer) {
   best_path.use_language_model = false;
   std::vector<RecognisedLine> read = recognizer.recognise(images, best_path);
   for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(read[i].text, texts[i]);
+
+  // The trained network reads the same in bf16 where the CPU has it.
+  if (cpu_has_native_bf16()) {
+    RecognizerOptions bf16;
+    bf16.precision = Precision::bf16;
+    read = Recognizer(o.output_model, bf16).recognise(images, best_path);
+    for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(read[i].text, texts[i]) << "bf16";
+  }
 }
 
 TEST(Trainer, ResumeContinuesFromTheCheckpoint) {
