@@ -200,9 +200,11 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
   } else if (format == IFF_JFIF_JPEG) {
     // Leptonica's default refuses a JPEG on any libjpeg warning; scanners often write
     // harmless ones (extraneous bytes before a marker), and truncation is already caught.
+    // Only the luminance is decoded: the pipeline reads grey, and libjpeg then skips the
+    // colour conversion and the RGB page (three times the memory) altogether.
     l_int32 warnings = 0;
-    pix = adopt(
-        pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA));
+    pix = adopt(pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings,
+                               L_JPEG_CONTINUE_WITH_BAD_DATA | L_JPEG_READ_LUMINANCE));
   } else {
     pix = adopt(pixReadMem(bytes.data(), bytes.size()));
   }
