@@ -397,9 +397,11 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
 
   if (options.deskew && std::abs(skew_deg) >= kMinSkewToRotateDeg) {
     const auto radians = static_cast<l_float32>(skew_deg * kPi / 180.0);
-    // Area mapping keeps grey strokes smooth; the binary is rotated by three shears, which
-    // moves whole pixels and so neither thickens nor breaks strokes.
-    grey = adopt(pixRotate(grey.get(), radians, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
+    // Both are rotated by three shears, which move whole pixels and so neither thicken nor
+    // break strokes. For the grey, area mapping was smoother but cost 6 % of all run time,
+    // and the dev pages read no better with it (pooled line CER 2.90 % against 2.79 %):
+    // the line normaliser resamples every crop anyway.
+    grey = adopt(pixRotate(grey.get(), radians, L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0, 0));
     binary = rotate_binary_small(binary.get(), skew_deg);
     if (!grey || !binary) throw ImageError("out of memory deskewing the page");
   } else {
