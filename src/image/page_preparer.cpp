@@ -279,7 +279,8 @@ PixPtr rotate_binary_small(Pix* binary, double degrees) {
 
 // Returns the number of clockwise quarter turns that make the text upright (0–3), and sets
 // `skew_deg` to the skew of the page once turned.
-int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg) {
+int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg,
+                         double* confidence) {
   // The orientation detector wants straight lines; the skew of horizontal text and that of
   // the character columns of vertical typewritten text (monospaced) are alike, so one skew
   // measurement serves before the direction is known.
@@ -379,8 +380,13 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     const int rough_dpi = choose_dpi(
         options, page.dpi, std::max(size.height_px, size.width_px) * 0.9, size.components);
     PixPtr analysis = analysis_binary(binary.get(), rough_dpi);
-    if (options.detect_orientation) {
-      quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg);
+    if (options.quarter_turns >= 0) {
+      quarter_turns = options.quarter_turns % 4;
+      PixPtr turned = quarter_turns ? adopt(pixRotateOrth(analysis.get(), quarter_turns)) : share(analysis.get());
+      if (!turned) throw ImageError("out of memory turning the page");
+      skew_deg = find_skew(turned.get(), options.max_skew_degrees);
+    } else if (options.detect_orientation) {
+      quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence);
     } else {
       skew_deg = find_skew(analysis.get(), options.max_skew_degrees);
     }
