@@ -258,16 +258,17 @@ double find_skew(Pix* analysis, double max_degrees) {
   return angle;
 }
 
-// Reduces `binary` by powers of two until its resolution is at most kAnalysisMaxDpi
+// Reduces `binary` by powers of two until its resolution is at most max_dpi, setting
+// *reduced_dpi to the result's
 // (Leptonica's rank reduction at level 1 keeps thin strokes: a pixel is ink when any of its 4
 // sources is).
-PixPtr analysis_binary(Pix* binary, int dpi) {
+PixPtr analysis_binary(Pix* binary, int dpi, int max_dpi, int* reduced_dpi) {
   PixPtr a = share(binary);
-  for (int factor = 1;
-       dpi / factor > kAnalysisMaxDpi && pixGetWidth(a.get()) > 400 && pixGetHeight(a.get()) > 400;
-       factor *= 2) {
+  *reduced_dpi = dpi;
+  while (*reduced_dpi > max_dpi && pixGetWidth(a.get()) > 400 && pixGetHeight(a.get()) > 400) {
     a = adopt(pixReduceRankBinary2(a.get(), 1, nullptr));
     if (!a) throw ImageError("out of memory reducing the page for analysis");
+    *reduced_dpi /= 2;
   }
   return a;
 }
@@ -296,6 +297,10 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
           0) {
     orient = L_TEXT_ORIENT_UNKNOWN;
   }
+  // The confidence of the decision taken; none when the detector could not decide.
+  *confidence = orient == L_TEXT_ORIENT_UP || orient == L_TEXT_ORIENT_DOWN      ? std::abs(upconf)
+                : orient == L_TEXT_ORIENT_LEFT || orient == L_TEXT_ORIENT_RIGHT ? std::abs(leftconf)
+                                                                               : 0.0;
   int turns = 0;
   switch (orient) {
     case L_TEXT_ORIENT_LEFT:  // ascenders point left: turn 90° clockwise
@@ -379,7 +384,8 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     // faces, so either will do.
     const int rough_dpi = choose_dpi(
         options, page.dpi, std::max(size.height_px, size.width_px) * 0.9, size.components);
-    PixPtr analysis = analysis_binary(binary.get(), rough_dpi);
+    int analysis_dpi = 0;
+    PixPtr analysis = analysis_binary(binary.get(), rough_dpi, kAnalysisMaxDpi, &analysis_dpi);
     if (options.quarter_turns >= 0) {
       quarter_turns = options.quarter_turns % 4;
       PixPtr turned = quarter_turns ? adopt(pixRotateOrth(analysis.get(), quarter_turns)) : share(analysis.get());

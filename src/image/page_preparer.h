@@ -24,9 +24,9 @@ struct PreparedPage {
   int dpi = 0;                  ///< resolution used (from file, override or estimate)
   double skew_degrees = 0.0;    ///< skew found and removed (positive = counter-clockwise text)
   int orientation_degrees = 0;  ///< 0, 90, 180 or 270: clockwise turn applied to make text upright
-  /// The detector's confidence in the orientation applied (Leptonica's up/left confidences,
-  /// the larger magnitude): below ~8 it is a guess (pages of Cyrillic, few ascenders); 0 when
-  /// not detected (turns forced, detection off, or no text).
+  /// The detector's confidence in the orientation applied (Leptonica's up or left confidence,
+  /// whichever decided): below ~8 it is a guess (pages of Cyrillic, few ascenders); 0 when
+  /// undecided or not detected (turns forced, detection off, no text).
   double orientation_confidence = 0.0;
 };
 
