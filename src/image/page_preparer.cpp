@@ -258,16 +258,17 @@ double find_skew(Pix* analysis, double max_degrees) {
   return angle;
 }
 
-// Reduces `binary` by powers of two until its resolution is at most kAnalysisMaxDpi
+// Reduces `binary` by powers of two until its resolution is at most max_dpi, setting
+// *reduced_dpi to the result's
 // (Leptonica's rank reduction at level 1 keeps thin strokes: a pixel is ink when any of its 4
 // sources is).
-PixPtr analysis_binary(Pix* binary, int dpi) {
+PixPtr analysis_binary(Pix* binary, int dpi, int max_dpi, int* reduced_dpi) {
   PixPtr a = share(binary);
-  for (int factor = 1;
-       dpi / factor > kAnalysisMaxDpi && pixGetWidth(a.get()) > 400 && pixGetHeight(a.get()) > 400;
-       factor *= 2) {
+  *reduced_dpi = dpi;
+  while (*reduced_dpi > max_dpi && pixGetWidth(a.get()) > 400 && pixGetHeight(a.get()) > 400) {
     a = adopt(pixReduceRankBinary2(a.get(), 1, nullptr));
     if (!a) throw ImageError("out of memory reducing the page for analysis");
+    *reduced_dpi /= 2;
   }
   return a;
 }
@@ -279,7 +280,8 @@ PixPtr rotate_binary_small(Pix* binary, double degrees) {
 
 // Returns the number of clockwise quarter turns that make the text upright (0–3), and sets
 // `skew_deg` to the skew of the page once turned.
-int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg) {
+int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg,
+                         double* confidence) {
   // The orientation detector wants straight lines; the skew of horizontal text and that of
   // the character columns of vertical typewritten text (monospaced) are alike, so one skew
   // measurement serves before the direction is known.
@@ -295,6 +297,10 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
           0) {
     orient = L_TEXT_ORIENT_UNKNOWN;
   }
+  // The confidence of the decision taken; none when the detector could not decide.
+  *confidence = orient == L_TEXT_ORIENT_UP || orient == L_TEXT_ORIENT_DOWN      ? std::abs(upconf)
+                : orient == L_TEXT_ORIENT_LEFT || orient == L_TEXT_ORIENT_RIGHT ? std::abs(leftconf)
+                                                                               : 0.0;
   int turns = 0;
   switch (orient) {
     case L_TEXT_ORIENT_LEFT:  // ascenders point left: turn 90° clockwise
@@ -378,9 +384,15 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     // faces, so either will do.
     const int rough_dpi = choose_dpi(
         options, page.dpi, std::max(size.height_px, size.width_px) * 0.9, size.components);
-    PixPtr analysis = analysis_binary(binary.get(), rough_dpi);
-    if (options.detect_orientation) {
-      quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg);
+    int analysis_dpi = 0;
+    PixPtr analysis = analysis_binary(binary.get(), rough_dpi, kAnalysisMaxDpi, &analysis_dpi);
+    if (options.quarter_turns >= 0) {
+      quarter_turns = options.quarter_turns % 4;
+      PixPtr turned = quarter_turns ? adopt(pixRotateOrth(analysis.get(), quarter_turns)) : share(analysis.get());
+      if (!turned) throw ImageError("out of memory turning the page");
+      skew_deg = find_skew(turned.get(), options.max_skew_degrees);
+    } else if (options.detect_orientation) {
+      quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence);
     } else {
       skew_deg = find_skew(analysis.get(), options.max_skew_degrees);
     }
@@ -397,9 +409,11 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
 
   if (options.deskew && std::abs(skew_deg) >= kMinSkewToRotateDeg) {
     const auto radians = static_cast<l_float32>(skew_deg * kPi / 180.0);
-    // Area mapping keeps grey strokes smooth; the binary is rotated by three shears, which
-    // moves whole pixels and so neither thickens nor breaks strokes.
-    grey = adopt(pixRotate(grey.get(), radians, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
+    // Both are rotated by three shears, which move whole pixels and so neither thicken nor
+    // break strokes. For the grey, area mapping was smoother but cost 6 % of all run time,
+    // and the dev pages read no better with it (pooled line CER 2.90 % against 2.79 %):
+    // the line normaliser resamples every crop anyway.
+    grey = adopt(pixRotate(grey.get(), radians, L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0, 0));
     binary = rotate_binary_small(binary.get(), skew_deg);
     if (!grey || !binary) throw ImageError("out of memory deskewing the page");
   } else {

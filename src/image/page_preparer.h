@@ -10,6 +10,9 @@ namespace platen {
 struct PrepareOptions {
   int dpi_override = 0;        ///< --dpi; 0 = use the file's when plausible, else estimate
   bool detect_orientation = true;
+  /// Clockwise quarter turns (0–3) to apply instead of detecting the orientation; −1 = detect
+  /// (when detect_orientation is set).
+  int quarter_turns = -1;
   bool deskew = true;
   double max_skew_degrees = 7.0;
 };
@@ -21,6 +24,10 @@ struct PreparedPage {
   int dpi = 0;                  ///< resolution used (from file, override or estimate)
   double skew_degrees = 0.0;    ///< skew found and removed (positive = counter-clockwise text)
   int orientation_degrees = 0;  ///< 0, 90, 180 or 270: clockwise turn applied to make text upright
+  /// The detector's confidence in the orientation applied (Leptonica's up or left confidence,
+  /// whichever decided): below ~8 it is a guess (pages of Cyrillic, few ascenders); 0 when
+  /// undecided or not detected (turns forced, detection off, no text).
+  double orientation_confidence = 0.0;
 };
 
 /// Prepares a page: grey → background normalisation → binarisation → orientation → deskew.

@@ -200,9 +200,11 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
   } else if (format == IFF_JFIF_JPEG) {
     // Leptonica's default refuses a JPEG on any libjpeg warning; scanners often write
     // harmless ones (extraneous bytes before a marker), and truncation is already caught.
+    // Only the luminance is decoded: the pipeline reads grey, and libjpeg then skips the
+    // colour conversion and the RGB page (three times the memory) altogether.
     l_int32 warnings = 0;
-    pix = adopt(
-        pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA));
+    pix = adopt(pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings,
+                               L_JPEG_CONTINUE_WITH_BAD_DATA | L_JPEG_READ_LUMINANCE));
   } else {
     pix = adopt(pixReadMem(bytes.data(), bytes.size()));
   }
@@ -226,9 +228,13 @@ std::vector<std::uint8_t> read_image_bytes(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) fail(path, kNoPage, "is a directory, not an image");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, kNoPage, "cannot open the file (check its permissions)");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (in.bad()) fail(path, kNoPage, "read error");
+  // One read of the known size: a byte iterator cost 3 % of a whole run on PNG pages.
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0) fail(path, kNoPage, "cannot tell the file's size");
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) fail(path, kNoPage, "read error");
   return bytes;
 }
 

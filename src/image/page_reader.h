@@ -16,7 +16,7 @@ constexpr int kMaxImageSide = 30000;
 
 /// One page of an input file, as decoded.
 struct PageImage {
-  PixPtr pix;          ///< as decoded: 1, 8, 24 or 32 bpp (colormaps removed)
+  PixPtr pix;          ///< as decoded: 1, 8, 24 or 32 bpp (colormaps removed; JPEG: 8 bpp luminance)
   int dpi = 0;         ///< resolution claimed by the file, 0 when none
   int page_index = 0;  ///< 0-based page number within the file
 };

@@ -20,6 +20,7 @@
 
 #include "core/errors.h"
 #include "output/text_writer.h"
+#include "pipeline/orientation_check.h"
 
 namespace platen {
 
@@ -194,11 +195,30 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   } else {
     start = Clock::now();
     PreparedPage prepared = prepare_page(page, options.prepare);
-    page.pix.reset();  // the page's largest buffer; not needed past this point
     t.prepare = seconds_since(start);
 
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
+    t.segment = seconds_since(start);
+    // The orientation detector guesses on Cyrillic and can turn an upright page upside down;
+    // when it was unsure, or turned the page, the recognizer has the last word.
+    const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
+    if (detected && lines.size() >= 2 &&
+        (prepared.orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
+      start = Clock::now();
+      std::vector<GreyImage> crops_as_found;
+      for (const TextLine& line : lines) crops_as_found.push_back(line.image);
+      if (lines_read_better_turned(crops_as_found, recognizer)) {
+        PrepareOptions turned = options.prepare;
+        turned.quarter_turns = (prepared.orientation_degrees / 90 + 2) % 4;
+        prepared = prepare_page(page, turned);
+        lines = find_text_lines(prepared, options.layout);
+      }
+      t.prepare += seconds_since(start);
+    }
+    page.pix.reset();  // the page's largest buffer; not needed past this point
+
+    start = Clock::now();
     crops.reserve(lines.size());
     boxes.reserve(lines.size());
     for (TextLine& line : lines) {
@@ -206,7 +226,7 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
       boxes.push_back(box_on_original_page(line.box, prepared.orientation_degrees, prepared.skew_degrees,
                                            result.width, result.height));
     }
-    t.segment = seconds_since(start);
+    t.segment += seconds_since(start);
   }
 
   start = Clock::now();

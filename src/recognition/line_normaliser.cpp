@@ -61,6 +61,7 @@ std::vector<float> row_profile(const std::vector<float>& ink, int w, int h, int 
 /// favours the middle of the crop; the band then grows over rows above a third of the peak.
 struct Band {
   int top = 0, bottom = 0;
+  int peak = 0;           ///< row of the (prior-weighted) densest row
   float strength = 0;  ///< smoothed ink of the peak row
 };
 
@@ -82,6 +83,7 @@ Band x_height_band(const std::vector<float>& profile, int h) {
     if (score > best) best = score, peak = y;
   }
   Band band;
+  band.peak = peak;
   band.strength = smooth[peak];
   // A third of the peak, not half: typewriter faces with slab serifs put most ink on the
   // x-height line and the baseline, and a half-peak cut splits the band there (measured on
@@ -97,10 +99,31 @@ Band x_height_band(const std::vector<float>& profile, int h) {
   return band;
 }
 
+/// Shifts each column vertically by slope·(x − middle column), so that a line with that
+/// slope (rows per column) runs level through the middle column's rows.
+std::vector<float> shear_level(const std::vector<float>& ink, int w, int h, double slope) {
+  if (slope == 0) return ink;
+  const double mid = 0.5 * (w - 1);
+  std::vector<float> out(ink.size(), 0.0f);
+  for (int x = 0; x < w; ++x) {
+    double shift = slope * (x - mid);  // source row = output row + shift
+    int whole = static_cast<int>(std::floor(shift));
+    float frac = static_cast<float>(shift - whole);
+    for (int y = 0; y < h; ++y) {
+      int sy0 = y + whole, sy1 = sy0 + 1;
+      float a = sy0 >= 0 && sy0 < h ? ink[static_cast<std::size_t>(sy0) * w + x] : 0.0f;
+      float b = sy1 >= 0 && sy1 < h ? ink[static_cast<std::size_t>(sy1) * w + x] : 0.0f;
+      out[static_cast<std::size_t>(y) * w + x] = (1 - frac) * a + frac * b;
+    }
+  }
+  return out;
+}
+
 /// Shifts each column vertically so the line's x-height band is level: band centres of
 /// chunks about two line-heights wide, fitted by weighted least squares to a straight line
-/// (slope within ±0.1, about ±6°), are moved to the crop's middle row.
-std::vector<float> straighten(const std::vector<float>& ink, int w, int h) {
+/// (slope within ±0.1, about ±6°), are moved to the crop's middle row. Sets *slope_out to
+/// the fitted slope (rows per column; 0 when too few chunks hold text).
+std::vector<float> straighten(const std::vector<float>& ink, int w, int h, double* slope_out) {
   const int chunk = std::max(8, 2 * h);
   double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   int chunks = 0;
@@ -117,37 +140,163 @@ std::vector<float> straighten(const std::vector<float>& ink, int w, int h) {
   if (chunks < 2) return ink;
   double denom = sw * sxx - sx * sx;
   if (denom <= 1e-9) return ink;
-  double slope = std::clamp((sw * sxy - sx * sy) / denom, -0.1, 0.1);
-  double mean_x = sx / sw;
-  std::vector<float> out(ink.size(), 0.0f);
-  for (int x = 0; x < w; ++x) {
-    double shift = slope * (x - mean_x);  // source row = output row + shift
-    int whole = static_cast<int>(std::floor(shift));
-    float frac = static_cast<float>(shift - whole);
-    for (int y = 0; y < h; ++y) {
-      int sy0 = y + whole, sy1 = sy0 + 1;
-      float a = sy0 >= 0 && sy0 < h ? ink[static_cast<std::size_t>(sy0) * w + x] : 0.0f;
-      float b = sy1 >= 0 && sy1 < h ? ink[static_cast<std::size_t>(sy1) * w + x] : 0.0f;
-      out[static_cast<std::size_t>(y) * w + x] = (1 - frac) * a + frac * b;
-    }
-  }
-  return out;
+  *slope_out = std::clamp((sw * sxy - sx * sy) / denom, -0.1, 0.1);
+  return shear_level(ink, w, h, *slope_out);
 }
 
-}  // namespace
+/// A connected group of ink pixels (8-connected, darkness ≥ 0.35); box in px, inclusive.
+struct Blob {
+  int left = 0, top = 0, right = 0, bottom = 0;
+  int area = 0;
+  int height() const { return bottom - top + 1; }
+  int width() const { return right - left + 1; }
+};
 
-NormalisedLine normalise_line(const GreyImage& line, int height) {
-  NormalisedLine out;
-  out.height = height;
-  auto blank = [&](int width) {
-    out.width = width;
-    out.pixels.assign(static_cast<std::size_t>(width) * height, 0.0f);
-    return out;
-  };
-  if (line.empty()) return blank(8);
+/// The ink blobs of a darkness image (H×W). Iterative flood fill: lines are small enough
+/// (≈10⁵ px) that this costs less than the resampling that follows.
+std::vector<Blob> ink_blobs(const std::vector<float>& ink, int w, int h) {
+  std::vector<std::uint8_t> todo(ink.size());
+  for (std::size_t i = 0; i < ink.size(); ++i) todo[i] = ink[i] >= 0.35f;
+  std::vector<Blob> blobs;
+  std::vector<int> stack;
+  for (int start = 0; start < w * h; ++start) {
+    if (!todo[start]) continue;
+    todo[start] = 0;
+    Blob b;
+    b.left = b.right = start % w;
+    b.top = b.bottom = start / w;
+    stack.assign(1, start);
+    while (!stack.empty()) {
+      int i = stack.back();
+      stack.pop_back();
+      int x = i % w, y = i / w;
+      ++b.area;
+      b.left = std::min(b.left, x), b.right = std::max(b.right, x);
+      b.top = std::min(b.top, y), b.bottom = std::max(b.bottom, y);
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          int nx = x + dx, ny = y + dy;
+          if (nx < 0 || nx >= w || ny < 0 || ny >= h) continue;
+          int j = ny * w + nx;
+          if (todo[j]) todo[j] = 0, stack.push_back(j);
+        }
+    }
+    blobs.push_back(b);
+  }
+  return blobs;
+}
 
-  // Contrast: paper is the bright majority, ink the darkest few percent. Percentiles rather
-  // than min/max so specks and a stray black border pixel do not set the scale.
+/// The line through the glyphs that cross the centre line `start_row` (level), refined
+/// from the fitted baseline twice; *support is the ink area of its whole glyphs (those not
+/// cut by the crop's top or bottom edge). has_text = false when fewer than four glyphs
+/// cross it.
+LineGeometry fit_line_from(const std::vector<Blob>& blobs, int w, int h, double start_row, double* support) {
+  LineGeometry g;
+  *support = 0;
+  double slope = 0, intercept = start_row;  // centre line: row = intercept + slope · column
+  double x_height = 0, baseline_slope = 0, baseline_at_0 = 0;
+  std::vector<const Blob*> glyphs;
+  for (int round = 0; round < 3; ++round) {
+    glyphs.clear();
+    for (const Blob& b : blobs) {
+      double centre_row = intercept + slope * 0.5 * (b.left + b.right);
+      if (b.top <= centre_row && centre_row <= b.bottom + 1) glyphs.push_back(&b);
+    }
+    if (glyphs.size() < 4) return g;
+    // Glyphs cut by the crop's edge are not whole; they only count when nothing else does.
+    std::vector<int> heights;
+    for (const Blob* b : glyphs)
+      if (b->top > 0 && b->bottom < h - 1) heights.push_back(b->height());
+    if (heights.size() < 4)
+      for (const Blob* b : glyphs) heights.push_back(b->height());
+    auto percentile = [](std::vector<int> v, double q) {
+      auto nth = v.begin() + static_cast<std::ptrdiff_t>(q * (v.size() - 1));
+      std::nth_element(v.begin(), nth, v.end());
+      return static_cast<double>(*nth);
+    };
+    const double median = percentile(heights, 0.5);
+    std::vector<int> whole;
+    for (int v : heights)
+      if (v >= 0.6 * median) whole.push_back(v);
+    x_height = percentile(whole, 0.4);
+    if (x_height < 3) return g;
+
+    std::vector<std::pair<double, double>> points;  // (centre column, row below the glyph)
+    for (const Blob* b : glyphs)
+      if (b->height() >= 0.75 * x_height && b->height() <= 1.3 * x_height)
+        points.emplace_back(0.5 * (b->left + b->right), b->bottom + 1.0);
+    if (points.size() < 2) return g;
+    auto fit = [&](double max_residual) {
+      double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+      for (auto [x, y] : points) {
+        if (max_residual > 0 && std::abs(y - (baseline_at_0 + baseline_slope * x)) > max_residual) continue;
+        n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y;
+      }
+      if (n < 1) return;
+      double denom = n * sxx - sx * sx;
+      // Glyphs spanning less than a few x-heights do not tell a slope.
+      bool spread = n >= 2 && denom / (n * n) > 4.0 * x_height * x_height;
+      baseline_slope = spread ? std::clamp((n * sxy - sx * sy) / denom, -0.1, 0.1) : 0.0;
+      baseline_at_0 = (sy - baseline_slope * sx) / n;
+    };
+    fit(0);
+    fit(0.25 * x_height);
+    slope = baseline_slope;
+    intercept = baseline_at_0 - 0.5 * x_height;
+  }
+  for (const Blob* b : glyphs)
+    if (b->top > 0 && b->bottom < h - 1) *support += b->area;
+  g.has_text = true;
+  g.x_height = x_height;
+  g.slope = slope;
+  // Levelling keeps the middle column fixed.
+  g.centre = intercept + slope * 0.5 * (w - 1);
+  return g;
+}
+
+/// Line geometry from the glyphs themselves. The blobs that cross a line's centre line are
+/// its glyphs: the neighbours' ascenders and descenders that reach into a loose crop do not
+/// cross it. The x-height is a low percentile of their heights (after dropping fragments of
+/// broken glyphs), since glyphs without ascenders or descenders are the majority in every
+/// script here; the baseline is a least-squares line through the bottoms of the x-height
+/// glyphs. Loose crops hold parts of the neighbouring lines, so a line is fitted from each
+/// of the densest rows of the profile, and the one with the most ink in whole glyphs, with
+/// a prior for the crop's middle, is the crop's line. Unlike a profile threshold, this does
+/// not merge two close lines into one band nor split a slab-serif face at its thin middle
+/// rows. has_text = false when there are too few glyphs to tell.
+LineGeometry blob_geometry(const std::vector<float>& ink, int w, int h) {
+  std::vector<Blob> blobs;
+  for (const Blob& b : ink_blobs(ink, w, h))
+    // Underlines and runs of glyphs joined by ink spread are far wider than tall.
+    if (b.height() >= 3 && b.area >= 6 && b.width() <= 3 * b.height()) blobs.push_back(b);
+
+  // Start rows: local maxima of the smoothed row profile, densest first.
+  std::vector<float> profile = row_profile(ink, w, h, 0, w), smooth(h, 0.0f);
+  for (int y = 0; y < h; ++y)
+    for (int k = std::max(0, y - 2); k <= std::min(h - 1, y + 2); ++k) smooth[y] += profile[k];
+  std::vector<int> starts;
+  for (int y = 0; y < h; ++y)
+    if ((y == 0 || smooth[y] > smooth[y - 1]) && (y == h - 1 || smooth[y] >= smooth[y + 1])) starts.push_back(y);
+  std::sort(starts.begin(), starts.end(), [&](int a, int b) { return smooth[a] > smooth[b]; });
+  if (starts.size() > 4) starts.resize(4);
+
+  LineGeometry best;
+  double best_score = 0;
+  for (int start : starts) {
+    double support = 0;
+    LineGeometry g = fit_line_from(blobs, w, h, start, &support);
+    if (!g.has_text) continue;
+    double d = (g.centre - 0.5 * h) / (0.3 * h);
+    double score = support * std::exp(-0.5 * d * d);
+    if (score > best_score) best_score = score, best = g;
+  }
+  return best;
+}
+
+/// Ink darkness in [0, 1] per pixel (H×W, row-major), or empty when the crop is blank.
+/// Paper is the bright majority, ink the darkest few percent: percentiles rather than
+/// min/max so specks and a stray black border pixel do not set the scale.
+std::vector<float> darkness_of(const GreyImage& line) {
   std::array<int, 256> histogram{};
   for (std::uint8_t v : line.pixels) ++histogram[v];
   const std::size_t n = line.pixels.size();
@@ -162,27 +311,70 @@ NormalisedLine normalise_line(const GreyImage& line, int height) {
   const float paper = static_cast<float>(percentile(0.75));
   const float ink = static_cast<float>(percentile(0.01));
   // A near-uniform crop has no text; stretching it would turn paper grain into strokes.
-  if (paper - ink < 24.0f) return blank(8);
+  if (paper - ink < 24.0f) return {};
   const float range = paper - ink;
-
-  const int w = line.width, h = line.height;
-  std::vector<float> darkness(static_cast<std::size_t>(w) * h);
+  std::vector<float> darkness(line.pixels.size());
   for (std::size_t i = 0; i < darkness.size(); ++i)
     darkness[i] = std::clamp((paper - line.pixels[i]) / range, 0.0f, 1.0f);
+  return darkness;
+}
+
+/// The geometry of a straightened darkness image, or has_text = false.
+LineGeometry geometry_of(const std::vector<float>& straight, int w, int h, double slope) {
+  LineGeometry g;
+  g.slope = slope;
+  Band band = x_height_band(row_profile(straight, w, h, 0, w), h);
+  if (band.strength <= 0.5f) return g;
+  double x_height = band.bottom - band.top + 1;
+  // Guard against a band that is mostly a thick underline or a capital-only run.
+  x_height = std::clamp(x_height, 0.15 * h, 0.7 * h);
+  g.x_height = std::max(x_height, 3.0);
+  g.centre = 0.5 * (band.top + band.bottom + 1);
+  g.has_text = true;
+  return g;
+}
+
+/// Measures the line in a darkness image (H×W) and levels it in place: the glyph-based
+/// geometry where there are enough glyphs, else the x-height band of the row profile.
+LineGeometry measure_and_level(std::vector<float>& darkness, int w, int h) {
+  LineGeometry g = blob_geometry(darkness, w, h);
+  if (g.has_text) {
+    darkness = shear_level(darkness, w, h, g.slope);
+    return g;
+  }
+  double slope = 0;
+  darkness = straighten(darkness, w, h, &slope);
+  return geometry_of(darkness, w, h, slope);
+}
+
+}  // namespace
+
+LineGeometry measure_line(const GreyImage& line) {
+  if (line.empty()) return {};
+  std::vector<float> darkness = darkness_of(line);
+  if (darkness.empty()) return {};
+  return measure_and_level(darkness, line.width, line.height);
+}
+
+NormalisedLine normalise_line(const GreyImage& line, int height) {
+  NormalisedLine out;
+  out.height = height;
+  auto blank = [&](int width) {
+    out.width = width;
+    out.pixels.assign(static_cast<std::size_t>(width) * height, 0.0f);
+    return out;
+  };
+  if (line.empty()) return blank(8);
+  std::vector<float> darkness = darkness_of(line);
+  if (darkness.empty()) return blank(8);
+  const int w = line.width, h = line.height;
 
   // Skewed or slightly curved crops smear the x-height band over many rows; straighten the
   // line first by shifting each column so the band's centre runs level (a centre-line
   // normaliser in the manner of OCRopus/kraken, with a straight-line fit).
-  std::vector<float> straight = straighten(darkness, w, h);
-
-  Band band = x_height_band(row_profile(straight, w, h, 0, w), h);
-  if (band.strength <= 0.5f) return blank(8);
-  double x_height = band.bottom - band.top + 1;
-  // Guard against a band that is mostly a thick underline or a capital-only run.
-  x_height = std::clamp(x_height, 0.15 * h, 0.7 * h);
-  x_height = std::max(x_height, 3.0);
-  const double centre = 0.5 * (band.top + band.bottom + 1);
-  darkness.swap(straight);
+  const LineGeometry geometry = measure_and_level(darkness, w, h);
+  if (!geometry.has_text) return blank(8);
+  const double x_height = geometry.x_height, centre = geometry.centre;
 
   const double scale = kXHeightShare * height / x_height;
   const int body = std::max(1, static_cast<int>(std::lround(w * scale)));

@@ -23,6 +23,19 @@ struct NormalisedLine {
   std::vector<float> pixels;
 };
 
+/// Where the text line lies in a crop, in the crop's px.
+struct LineGeometry {
+  bool has_text = false;
+  double x_height = 0;  ///< height of the x-height band, px (after straightening)
+  double centre = 0;    ///< row of the band's centre after straightening, px
+  double slope = 0;     ///< baseline slope removed by straightening, rows per column
+};
+
+/// Measures the line that `normalise_line` would normalise: the x-height band found on the
+/// row profile of ink after straightening. A blank or empty crop gives has_text = false.
+/// Never throws.
+LineGeometry measure_line(const GreyImage& line);
+
 /// Normalises a grey line crop (any height; grey or bilevel source; ink dark on light paper):
 /// contrast stretched between paper and ink tones, scaled (aspect kept) so the x-height band
 /// spans a fixed share of the height, and centred vertically on that band.

@@ -21,6 +21,7 @@
 #include "image/pix.h"
 #include "recognition/model.h"
 #include "training/trainer.h"
+#include "test_pages.h"
 #include "test_paths.h"
 
 namespace platen {
@@ -51,38 +52,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-struct BoxDeleter {
-  void operator()(BOX* b) const { boxDestroy(&b); }
-};
-/// Leptonica's BOX arguments are borrowed, not adopted: owned here so none leaks.
-std::unique_ptr<BOX, BoxDeleter> rect(int x, int y, int w, int h) {
-  return std::unique_ptr<BOX, BoxDeleter>(boxCreate(x, y, w, h));
-}
-
-/// A white 8 bpp page at 300 dpi with `lines` rows of letter-like rings grouped in words.
-PixPtr text_like_page(int lines, unsigned seed, int width = 1200) {
-  std::mt19937 rng(seed);
-  const int height = 120 + lines * 60;
-  PixPtr pix = adopt(pixCreate(width, height, 8));
-  pixSetAll(pix.get());
-  for (int l = 0; l < lines; ++l) {
-    const int y = 80 + l * 60;
-    int x = 100;
-    while (x < width - 150) {
-      const int letters = 2 + static_cast<int>(rng() % 7);
-      for (int k = 0; k < letters && x < width - 120; ++k) {
-        const int tall = rng() % 4 == 0 ? 28 : 20;
-        pixClearInRect(pix.get(), rect(x, y + 20 - tall, 14, tall).get());
-        pixSetInRect(pix.get(), rect(x + 4, y + 24 - tall, 6, tall - 8).get());
-        x += 18;
-      }
-      x += 24;
-    }
-  }
-  pixSetResolution(pix.get(), 300, 300);
-  return pix;
-}
-
 PixPtr uniform_page(int width, int height, int depth, bool black) {
   PixPtr pix = adopt(pixCreate(width, height, depth));
   // Leptonica's 1 bpp: 1 = black; 8 bpp: 0 = black.
@@ -104,7 +73,7 @@ class ReadCommand : public ::testing::Test {
     Model::initialise(Alphabet::standard(), NetworkSpec::parse(TrainOptions().network), 32, 5).save(model_);
     for (int i = 0; i < 4; ++i) {
       const std::string path = dir_ + "/page" + std::to_string(i) + ".png";
-      ASSERT_EQ(pixWrite(path.c_str(), text_like_page(2 + i, 40 + i).get(), IFF_PNG), 0);
+      ASSERT_EQ(pixWrite(path.c_str(), test::text_like_page(2 + i, 40 + i).get(), IFF_PNG), 0);
       pages_.push_back(path);
     }
   }
@@ -152,7 +121,7 @@ TEST_F(ReadCommand, EachBadInputExitsOneWithOneLineNamingTheFile) {
   write_bytes(d + "/empty.jpg", "");
   bad.push_back(d + "/empty.jpg");
 
-  PixPtr page = text_like_page(4, 3);
+  PixPtr page = test::text_like_page(4, 3);
   PixPtr rgb = adopt(pixConvertTo32(page.get()));
   ASSERT_EQ(pixWrite((d + "/whole.jpg").c_str(), rgb.get(), IFF_JFIF_JPEG), 0);
   const std::string jpeg = test::read_text_file(d + "/whole.jpg");
@@ -268,7 +237,7 @@ TEST_F(ReadCommand, MultiPageTiffGivesOneOutputWithFormFeeds) {
   const std::string tiff = d + "/letter.tif";
   std::vector<std::string> single;
   for (int p = 0; p < 3; ++p) {
-    PixPtr grey = text_like_page(2 + p, 70 + p);
+    PixPtr grey = test::text_like_page(2 + p, 70 + p);
     PixPtr page = adopt(pixConvertTo1(grey.get(), 128));  // G4 stores 1 bpp
     pixSetResolution(page.get(), 300, 300);
     ASSERT_EQ(pixWriteTiff(tiff.c_str(), page.get(), IFF_TIFF_G4, p == 0 ? "w" : "a"), 0);
@@ -288,10 +257,10 @@ TEST_F(ReadCommand, MultiPageTiffGivesOneOutputWithFormFeeds) {
 
 TEST_F(ReadCommand, LineModePrintsEachImageAsOneLine) {
   const std::string d = fresh_dir();
-  PixPtr page = text_like_page(2, 9, 700);
+  PixPtr page = test::text_like_page(2, 9, 700);
   std::string args = "--line";
   for (int i = 0; i < 2; ++i) {
-    PixPtr crop = adopt(pixClipRectangle(page.get(), rect(0, 50 + 60 * i, 700, 60).get(), nullptr));
+    PixPtr crop = adopt(pixClipRectangle(page.get(), test::rect(0, 50 + 60 * i, 700, 60).get(), nullptr));
     const std::string path = d + "/line" + std::to_string(i) + ".png";
     ASSERT_EQ(pixWrite(path.c_str(), crop.get(), IFF_PNG), 0);
     args += " " + q(path);

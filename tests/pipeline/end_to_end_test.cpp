@@ -42,7 +42,9 @@ TEST(EndToEnd, BundledSamplePageIsReadWithinTenPercentCer) {
   EXPECT_LE(e.cer(), 0.10) << text;
 }
 
-TEST(EndToEnd, RealDevLinesAreReadWithinSevenPercentCer) {
+TEST(EndToEnd, RealDevLinesAreReadAtHalfTesseractsCer) {
+  // Tesseract 5.3 (--psm 7, each document's language) reads these lines at 5.49 % CER
+  // (scripts/bench-lines); the shipped model must do at most half of that.
   const std::string root = test::typewritten_dataset_dir();
   if (root.empty()) GTEST_SKIP() << "typewritten dataset not present";
   const std::vector<std::string> paths = list_line_images(root + "/dev/lines");
@@ -57,7 +59,7 @@ TEST(EndToEnd, RealDevLinesAreReadWithinSevenPercentCer) {
     total.char_edits += e.char_edits;
     total.reference_chars += e.reference_chars;
   }
-  EXPECT_LE(total.cer(), 0.07) << total.char_edits << " edits in " << total.reference_chars << " characters";
+  EXPECT_LE(total.cer(), 0.0275) << total.char_edits << " edits in " << total.reference_chars << " characters";
 }
 
 TEST(EndToEnd, SynthLinesInHeldOutFacesAreReadBack) {

@@ -14,6 +14,7 @@
 #include "recognition/model.h"
 #include "recognition/recognizer.h"
 #include "training/trainer.h"
+#include "test_pages.h"
 #include "test_paths.h"
 
 namespace platen {
@@ -33,40 +34,6 @@ std::shared_ptr<const Model> random_model() {
 const Recognizer& recognizer() {
   static const Recognizer r(random_model());
   return r;
-}
-
-struct BoxDeleter {
-  void operator()(BOX* b) const { boxDestroy(&b); }
-};
-/// Leptonica's BOX arguments are borrowed, not adopted: owned here so none leaks.
-std::unique_ptr<BOX, BoxDeleter> rect(int x, int y, int w, int h) {
-  return std::unique_ptr<BOX, BoxDeleter>(boxCreate(x, y, w, h));
-}
-
-/// A white 8 bpp page with `lines` rows of letter-sized dark boxes grouped in words, laid out
-/// by `seed`, at 300 dpi (x-height about 20 px).
-PixPtr text_like_page(int lines, unsigned seed, int width = 1200) {
-  std::mt19937 rng(seed);
-  const int height = 120 + lines * 60;
-  PixPtr pix = adopt(pixCreate(width, height, 8));
-  pixSetAll(pix.get());  // white
-  for (int l = 0; l < lines; ++l) {
-    const int y = 80 + l * 60;
-    int x = 100;
-    while (x < width - 150) {
-      const int letters = 2 + static_cast<int>(rng() % 7);
-      for (int k = 0; k < letters && x < width - 120; ++k) {
-        const int tall = rng() % 4 == 0 ? 28 : 20;  // some ascenders
-        // A letter-like ring: ink frame with a paper hole, so it is not one solid bar.
-        pixClearInRect(pix.get(), rect(x, y + 20 - tall, 14, tall).get());
-        pixSetInRect(pix.get(), rect(x + 4, y + 24 - tall, 6, tall - 8).get());
-        x += 18;
-      }
-      x += 24;
-    }
-  }
-  pixSetResolution(pix.get(), 300, 300);
-  return pix;
 }
 
 std::string write_png(const PixPtr& pix, const std::string& path) {
@@ -99,7 +66,7 @@ class PagePipeline : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = test::make_temp_dir();
     for (int i = 0; i < 5; ++i)
-      pages_.push_back(write_png(text_like_page(3 + i, 100 + i), dir_ + "/page" + std::to_string(i) + ".png"));
+      pages_.push_back(write_png(test::text_like_page(3 + i, 100 + i), dir_ + "/page" + std::to_string(i) + ".png"));
   }
   static std::string dir_;
   static std::vector<std::string> pages_;
@@ -146,7 +113,7 @@ TEST_F(PagePipeline, FailingFilesDoNotStopTheOthers) {
 TEST_F(PagePipeline, MultiPageTiffGivesOneJobPerPage) {
   const std::string tiff = dir_ + "/three.tif";
   for (int p = 0; p < 3; ++p) {
-    PixPtr page = text_like_page(2 + p, 200 + p);
+    PixPtr page = test::text_like_page(2 + p, 200 + p);
     ASSERT_EQ(pixWriteTiff(tiff.c_str(), page.get(), IFF_TIFF_LZW, p == 0 ? "w" : "a"), 0);
   }
   const RunResult r = run({pages_[0], tiff});
@@ -181,8 +148,8 @@ TEST_F(PagePipeline, PageTextEndsWithNewlineWhenNotEmpty) {
 }
 
 TEST_F(PagePipeline, SingleLineModeGivesOneLineEndingInNewline) {
-  PixPtr line = text_like_page(1, 7, 600);
-  PixPtr crop = adopt(pixClipRectangle(line.get(), rect(0, 60, 600, 60).get(), nullptr));
+  PixPtr line = test::text_like_page(1, 7, 600);
+  PixPtr crop = adopt(pixClipRectangle(line.get(), test::rect(0, 60, 600, 60).get(), nullptr));
   PipelineOptions options;
   options.single_line = true;
   const RunResult r = run({write_png(crop, dir_ + "/line.png")}, options);

@@ -3,7 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <regex>
+
+#include "image/page_reader.h"
+#include "test_paths.h"
+#include "training/line_dataset.h"
 
 namespace platen {
 namespace {
@@ -46,6 +52,90 @@ TEST(LineNormaliser, XHeightBandLandsInTheMiddleAtAFixedShare) {
     double factor = kXHeightShare * kLineHeight / (12.0 * scale);
     EXPECT_NEAR(l.width - 2 * kLinePadding, 300 * scale * factor, 3.0);
   }
+}
+
+/// Draws a row of x-height glyphs (6 px wide, pitch 10) with an ascender on every fourth
+/// one into g, x-height band rows [top, top + xh); rows outside the image are clipped. With
+/// `hollow`, each glyph is a slab-serif outline: heavy top and bottom bars and thin stems.
+void draw_glyph_row(GreyImage& g, int top, int xh, std::uint8_t ink, bool hollow = false) {
+  auto put = [&](int x, int y) {
+    if (y >= 0 && y < g.height && x >= 0 && x < g.width) g.at(x, y) = ink;
+  };
+  for (int x = 4; x + 6 < g.width; x += 10) {
+    for (int y = top; y < top + xh; ++y)
+      for (int dx = 0; dx < 6; ++dx) {
+        bool bar = y < top + 2 || y >= top + xh - 2;
+        if (!hollow || bar || dx == 0 || dx == 5) put(x + dx, y);
+      }
+    if ((x / 10) % 4 == 0)
+      for (int y = top - xh * 3 / 4; y < top; ++y) put(x, y), put(x + 1, y);
+  }
+}
+
+TEST(LineNormaliser, LooseCropWithCutNeighboursMeasuresItsOwnLine) {
+  // A crop cut along a loose polygon: the lower half of the line above at the top, the line
+  // itself, and the ascenders of the line below reaching in at the bottom.
+  GreyImage g(400, 70, 230);
+  draw_glyph_row(g, -6, 12, 40);
+  draw_glyph_row(g, 28, 12, 40);
+  draw_glyph_row(g, 68, 12, 40);
+  LineGeometry m = measure_line(g);
+  ASSERT_TRUE(m.has_text);
+  EXPECT_NEAR(m.x_height, 12.0, 1.0);
+  EXPECT_NEAR(m.centre, 34.0, 1.5);
+  EXPECT_NEAR(m.slope, 0.0, 0.005);
+}
+
+TEST(LineNormaliser, SlabSerifGlyphsKeepTheirWholeXHeight) {
+  // Most ink on the x-height line and the baseline, little between: a profile threshold
+  // would split the band in two.
+  GreyImage g(400, 48, 230);
+  draw_glyph_row(g, 20, 14, 40, /*hollow=*/true);
+  LineGeometry m = measure_line(g);
+  ASSERT_TRUE(m.has_text);
+  EXPECT_NEAR(m.x_height, 14.0, 1.0);
+  EXPECT_NEAR(m.centre, 27.0, 1.5);
+}
+
+TEST(LineNormaliser, SkewedLineIsMeasuredAlongItsBaseline) {
+  // Glyph rows drawn with a slope of 1 row per 20 columns, as on a skewed scan.
+  GreyImage g(400, 60, 230);
+  for (int x = 4; x + 6 < g.width; x += 10) {
+    int top = 10 + x / 20;
+    for (int y = top; y < top + 10; ++y)
+      for (int dx = 0; dx < 6; ++dx) g.at(x + dx, y) = 40;
+  }
+  LineGeometry m = measure_line(g);
+  ASSERT_TRUE(m.has_text);
+  EXPECT_NEAR(m.slope, 0.05, 0.01);
+  EXPECT_NEAR(m.x_height, 10.0, 1.0);
+}
+
+TEST(LineNormaliser, RealDevLinesOfOnePageShareOneXHeight) {
+  // Each dev page was typed on one machine, so its lines have one x-height; loose ALTO crops
+  // with parts of the neighbouring lines must not change the measure.
+  const std::string root = test::typewritten_dataset_dir();
+  if (root.empty()) GTEST_SKIP() << "typewritten dataset not present";
+  std::map<std::string, std::vector<double>> by_page;
+  const std::regex line_number("-[0-9]+\\.[a-z]+$");
+  for (const std::string& path : list_line_images(root + "/dev/lines")) {
+    LineGeometry m = measure_line(read_grey_image(path));
+    if (m.has_text) by_page[std::regex_replace(path, line_number, "")].push_back(m.x_height);
+  }
+  ASSERT_GE(by_page.size(), 10u);
+  int lines = 0, consistent = 0;
+  for (auto& [page, heights] : by_page) {
+    std::vector<double> sorted = heights;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    for (double x : heights) {
+      ++lines;
+      if (x >= 0.8 * median && x <= 1.25 * median) ++consistent;
+    }
+  }
+  ASSERT_GT(lines, 400);
+  // Short lines of capitals or punctuation differ by nature (13 of 412 when written).
+  EXPECT_GE(consistent, 0.95 * lines) << consistent << " of " << lines;
 }
 
 TEST(LineNormaliser, FaintAndDarkCropsGiveTheSameContrast) {

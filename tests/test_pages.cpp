@@ -1,0 +1,35 @@
+#include "test_pages.h"
+
+#include <memory>
+#include <random>
+
+namespace platen::test {
+
+BoxPtr rect(int x, int y, int w, int h) { return BoxPtr(boxCreate(x, y, w, h)); }
+
+PixPtr text_like_page(int lines, unsigned seed, int width) {
+  std::mt19937 rng(seed);
+  const int height = 120 + lines * 60;
+  PixPtr pix = adopt(pixCreate(width, height, 8));
+  if (!pix) return pix;
+  pixSetAll(pix.get());  // white
+  for (int l = 0; l < lines; ++l) {
+    const int y = 80 + l * 60;
+    int x = 100;
+    while (x < width - 150) {
+      const int letters = 2 + static_cast<int>(rng() % 7);
+      for (int k = 0; k < letters && x < width - 120; ++k) {
+        const int tall = rng() % 4 == 0 ? 28 : 20;  // some ascenders
+        // A ring rather than a solid box, so that a word is not one solid bar.
+        pixClearInRect(pix.get(), rect(x, y + 20 - tall, 14, tall).get());
+        pixSetInRect(pix.get(), rect(x + 4, y + 24 - tall, 6, tall - 8).get());
+        x += 18;
+      }
+      x += 24;
+    }
+  }
+  pixSetResolution(pix.get(), 300, 300);
+  return pix;
+}
+
+}  // namespace platen::test

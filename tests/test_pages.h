@@ -1,0 +1,23 @@
+#pragma once
+// Generated page images shared by the pipeline and CLI tests.
+
+#include <memory>
+
+#include "image/pix.h"
+
+namespace platen::test {
+
+struct BoxDeleter {
+  void operator()(BOX* b) const { boxDestroy(&b); }
+};
+using BoxPtr = std::unique_ptr<BOX, BoxDeleter>;
+
+/// A Leptonica BOX (x, y, w, h in px), owned: Leptonica borrows BOX arguments, so none leaks.
+BoxPtr rect(int x, int y, int w, int h);
+
+/// A white 8 bpp page at 300 dpi with `lines` rows of letter-like rings (ink frame, paper
+/// hole; x-height 20 px, every fourth one 28 px tall) grouped in words, laid out by `seed`.
+/// Height 120 + 60·lines px. Throws nothing; an allocation failure gives a null PixPtr.
+PixPtr text_like_page(int lines, unsigned seed, int width = 1200);
+
+}  // namespace platen::test
