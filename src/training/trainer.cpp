@@ -189,6 +189,23 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
   const std::string checkpoint_path =
       options.checkpoint.empty() ? options.output_model + ".checkpoint" : options.checkpoint;
 
+  // Data as transcribed; fitted to the alphabet once the model (and its alphabet) is known.
+  struct Source {
+    std::string folder;
+    std::vector<LineSample> all;  ///< as read, until the split below
+    std::vector<LineSample> train, validation;
+    double weight;
+    LineFolderCounts counts;
+  };
+  std::vector<Source> sources;
+  for (const TrainingSource& ts : options.sources) {
+    Source s;
+    s.folder = ts.folder;
+    s.weight = ts.weight;
+    s.all = read_line_folder(ts.folder, &s.counts);
+    sources.push_back(std::move(s));
+  }
+
   // Model and optimiser state.
   Checkpoint state;
   std::mt19937 rng(options.seed);
@@ -216,27 +233,28 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     log(os.str());
   }
 
-  // Data: whole documents go to validation, chosen by a hash of the document name so the
+  // Whole documents (pages) go to validation, chosen by a hash of the document name so the
   // split is the same in every session.
-  struct Source {
-    std::vector<LineSample> train, validation;
-    double weight;
-  };
-  std::vector<Source> sources;
-  for (const TrainingSource& ts : options.sources) {
-    int skipped = 0;
-    std::vector<LineSample> all = load_line_folder(ts.folder, alphabet, &skipped);
-    Source s;
-    s.weight = ts.weight;
-    for (LineSample& l : all) {
+  for (Source& s : sources) {
+    const int unfit = fit_lines_to_alphabet(s.all, alphabet);
+    if (s.all.empty())
+      throw DataError(s.folder + ": no usable line (" + std::to_string(s.counts.skipped + unfit) +
+                      " skipped: unreadable, without text, or with symbols outside the alphabet)");
+    for (LineSample& l : s.all) {
       std::uint32_t h = crc32_of(reinterpret_cast<const std::uint8_t*>(l.document.data()), l.document.size());
       bool held_out = (h % 10000) < options.validation_fraction * 10000;
       (held_out ? s.validation : s.train).push_back(std::move(l));
     }
-    log(ts.folder + ": " + std::to_string(s.train.size()) + " training lines, " +
-        std::to_string(s.validation.size()) + " validation lines, " + std::to_string(skipped) + " skipped");
-    if (s.train.empty()) throw DataError(ts.folder + ": no training lines left after the validation split");
-    sources.push_back(std::move(s));
+    std::string found;
+    if (s.counts.alto_pages > 0)
+      found = " (" + std::to_string(s.counts.line_images) + " line images, " + std::to_string(s.counts.alto_pages) +
+              " ALTO pages)";
+    log(s.folder + ": " + std::to_string(s.train.size()) + " training lines, " +
+        std::to_string(s.validation.size()) + " validation lines, " + std::to_string(s.counts.skipped + unfit) +
+        " skipped" + found);
+    s.all.clear();
+    s.all.shrink_to_fit();
+    if (s.train.empty()) throw DataError(s.folder + ": no training lines left after the validation split");
   }
   // Validation lines: normalised once, never augmented; at most max_validation_lines,
   // spread over the sources.

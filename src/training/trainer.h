@@ -9,7 +9,8 @@
 
 namespace platen {
 
-/// A folder of line images with .gt.txt, and how often its lines are drawn relative to the
+/// A folder of line images with .gt.txt and/or ALTO pages with their images
+/// (read_line_folder in line_dataset.h), and how often its lines are drawn relative to the
 /// other folders.
 struct TrainingSource {
   std::string folder;
