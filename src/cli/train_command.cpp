@@ -26,12 +26,15 @@ int run_train(int argc, char** argv) {
       "    Strings joined by spaces; a page is one document. An image with a NAME.xml beside\n"
       "    it is always taken as a page, never as a line, even with a NAME.gt.txt.\n"
       "Whole documents are held out for validation; the best model by validation CER is\n"
-      "written to --output. Lines with characters the model's alphabet lacks are skipped.\n\n"
+      "written to --output. Lines with characters the model's alphabet lacks are skipped\n"
+      "unless --extend-alphabet adds those characters.\n\n"
       "Examples:\n"
       "  ocr train --data ../shared/datasets/typewritten/train/lines --data synth/=0.5 \\\n"
       "            --output models/my.platen --max-minutes 60\n"
       "  ocr train --data lines/ --output models/my.platen --resume\n"
-      "  ocr train --data newface/ --init models/platen.platen --output tuned.platen --lr 3e-4\n\nOptions");
+      "  ocr train --data newface/ --init models/platen.platen --output tuned.platen --lr 3e-4\n"
+      "  ocr train --data alto-pages/ --init models/platen.platen --extend-alphabet \\\n"
+      "            --output tuned.platen\n\nOptions");
   desc.add_options()
     ("help,h", "show this help")
     ("data", po::value(&data)->composing(), "folder of line images + .gt.txt and/or ALTO pages, optionally =WEIGHT (relative draw rate)")
@@ -39,6 +42,8 @@ int run_train(int argc, char** argv) {
     ("checkpoint", po::value(&o.checkpoint), "checkpoint file (default: OUTPUT.checkpoint)")
     ("resume", po::bool_switch(&o.resume), "continue from the checkpoint")
     ("init", po::value(&o.init_model), "fine-tune from this model")
+    ("extend-alphabet", po::bool_switch(&o.extend_alphabet),
+     "add the ground truth's characters the model lacks (new output classes) instead of skipping their lines")
     ("network", po::value(&o.network)->default_value(o.network), "layer layout of a fresh model")
     ("lr", po::value(&o.learning_rate)->default_value(o.learning_rate), "Adam learning rate")
     ("max-minutes", po::value(&o.max_minutes), "stop after this many minutes")
