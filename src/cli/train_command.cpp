@@ -17,21 +17,33 @@ int run_train(int argc, char** argv) {
   std::vector<std::string> data;
   po::options_description desc(
       "Usage: ocr train --data DIR[=WEIGHT]... --output MODEL [options]\n\n"
-      "Trains the line recognizer on folders of line images with NAME.gt.txt beside each\n"
-      "image (real lines, or lines rendered by `ocr synth`). Whole documents are held out\n"
-      "for validation; the best model by validation CER is written to --output.\n\n"
+      "Trains the line recognizer on folders of training lines. A folder may hold, mixed:\n"
+      "  - line images with NAME.gt.txt beside each (real lines, or lines rendered by\n"
+      "    `ocr synth`); the document of a line is its name without a trailing -NNN;\n"
+      "  - ALTO pages: NAME.xml (ALTO v1-v4, pixel units, or mm10/inch1200 when the image\n"
+      "    states its dpi) beside its page image NAME.png/.jpg/.tif. Each TextLine with text\n"
+      "    is cut out along its polygon (else its box), paper tone outside, and read as its\n"
+      "    Strings joined by spaces; a page is one document. An image with a NAME.xml beside\n"
+      "    it is always taken as a page, never as a line, even with a NAME.gt.txt.\n"
+      "Whole documents are held out for validation; the best model by validation CER is\n"
+      "written to --output. Lines with characters the model's alphabet lacks are skipped\n"
+      "unless --extend-alphabet adds those characters.\n\n"
       "Examples:\n"
       "  ocr train --data ../shared/datasets/typewritten/train/lines --data synth/=0.5 \\\n"
       "            --output models/my.platen --max-minutes 60\n"
       "  ocr train --data lines/ --output models/my.platen --resume\n"
-      "  ocr train --data newface/ --init models/platen.platen --output tuned.platen --lr 3e-4\n\nOptions");
+      "  ocr train --data newface/ --init models/platen.platen --output tuned.platen --lr 3e-4\n"
+      "  ocr train --data alto-pages/ --init models/platen.platen --extend-alphabet \\\n"
+      "            --output tuned.platen\n\nOptions");
   desc.add_options()
     ("help,h", "show this help")
-    ("data", po::value(&data)->composing(), "folder of line images + .gt.txt, optionally =WEIGHT (relative draw rate)")
+    ("data", po::value(&data)->composing(), "folder of line images + .gt.txt and/or ALTO pages, optionally =WEIGHT (relative draw rate)")
     ("output,o", po::value(&o.output_model), "model file to write (best validation CER)")
     ("checkpoint", po::value(&o.checkpoint), "checkpoint file (default: OUTPUT.checkpoint)")
     ("resume", po::bool_switch(&o.resume), "continue from the checkpoint")
     ("init", po::value(&o.init_model), "fine-tune from this model")
+    ("extend-alphabet", po::bool_switch(&o.extend_alphabet),
+     "add the ground truth's characters the model lacks (new output classes) instead of skipping their lines")
     ("network", po::value(&o.network)->default_value(o.network), "layer layout of a fresh model")
     ("lr", po::value(&o.learning_rate)->default_value(o.learning_rate), "Adam learning rate")
     ("max-minutes", po::value(&o.max_minutes), "stop after this many minutes")

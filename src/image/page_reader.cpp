@@ -314,8 +314,9 @@ PixPtr to_grey(Pix* pix) {
   return grey;
 }
 
-GreyImage read_grey_image(const std::string& path) {
+GreyImage read_grey_image(const std::string& path, int* dpi) {
   PageImage page = read_image_page(path, 0);
+  if (dpi) *dpi = page.dpi;
   PixPtr grey = to_grey(page.pix.get());
   return grey_image_from_pix(grey.get());
 }

@@ -44,8 +44,9 @@ std::vector<PageImage> read_image_pages_from_memory(const std::vector<std::uint8
 PixPtr to_grey(Pix* pix);
 
 /// Reads a single-page image straight into a GreyImage (used for line images in training and
-/// evaluation). Throws ImageError.
-GreyImage read_grey_image(const std::string& path);
+/// evaluation, and for the pages of ALTO training files). When `dpi` is given, stores the
+/// resolution the file claims there (0 when none). Throws ImageError.
+GreyImage read_grey_image(const std::string& path, int* dpi = nullptr);
 
 /// Copies an 8 bpp Pix into a GreyImage, and back. Throw ImageError for a Pix that is not
 /// 8 bpp without colour map, and for an empty GreyImage.

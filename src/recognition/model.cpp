@@ -143,6 +143,37 @@ std::size_t Model::parameter_count() const {
   return n;
 }
 
+std::u32string Model::extend_alphabet(const std::u32string& symbols, std::uint32_t seed) {
+  std::u32string added;
+  for (char32_t c : symbols)
+    if (alphabet.index_of(c) < 0 && added.find(c) == std::u32string::npos) added.push_back(c);
+  if (added.empty()) return added;
+  const std::vector<ConvolutionShape> shapes = convolution_shapes();
+  if (shapes.empty() || weights.size() != shapes.size() || biases.size() != shapes.size())
+    throw ModelError("cannot extend the alphabet: the model's weights do not match its layout");
+  const ConvolutionShape& out = shapes.back();
+  const std::size_t row = static_cast<std::size_t>(out.in_channels) * out.kernel_h * out.kernel_w;
+  std::vector<float>& w = weights.back();
+  std::vector<float>& b = biases.back();
+  if (w.size() != row * out.out_channels || b.size() != static_cast<std::size_t>(out.out_channels))
+    throw ModelError("cannot extend the alphabet: the output layer does not match the alphabet");
+  // Weights are OIHW: a class is a row of I·H·W values, and new classes go after the last.
+  double sum2 = 0;
+  for (float v : w) sum2 += double(v) * v;
+  const double rms = w.empty() ? 0.0 : std::sqrt(sum2 / w.size());
+  double bias_sum = 0;
+  for (std::size_t k = 1; k < b.size(); ++k) bias_sum += b[k];
+  const double bias_mean = b.size() > 1 ? bias_sum / (b.size() - 1) : 0.0;
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, static_cast<float>(rms > 0 ? 0.1 * rms : 0.01));
+  for (std::size_t n = 0; n < added.size(); ++n) {
+    for (std::size_t k = 0; k < row; ++k) w.push_back(dist(rng));
+    b.push_back(static_cast<float>(bias_mean - 4.0));
+  }
+  alphabet = Alphabet(alphabet.symbols() + added);
+  return added;
+}
+
 namespace {
 constexpr char kMagic[8] = {'P', 'L', 'A', 'T', 'E', 'N', 'M', '\n'};
 }  // namespace

@@ -60,6 +60,16 @@ class Model {
   /// Number of parameters.
   std::size_t parameter_count() const;
 
+  /// Appends `symbols` to the alphabet (those it already has, and repeats, are ignored) and
+  /// gives the output layer one class per added symbol, so fine-tuning can learn characters
+  /// the model never saw. The new classes' weight rows are drawn from N(0, σ²), σ a tenth of
+  /// the RMS of the existing output weights; their bias is the mean of the existing symbol
+  /// classes' biases minus 4, so they start about e⁴ ≈ 55 times less likely than an average
+  /// class. Old class indices, every other layer and the old classes' scores (logits) stay
+  /// exactly as they were. Returns the symbols added, in order.
+  /// Throws ModelError when the model's tensors do not match its layout.
+  std::u32string extend_alphabet(const std::u32string& symbols, std::uint32_t seed);
+
   /// Writes the model atomically (temporary file, then rename). Throws Error on I/O failure.
   void save(const std::string& path) const;
 

@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/text.h"
 #include "image/page_reader.h"
+#include "training/alto_pages.h"
 #include "training/text_corpus.h"
 
 namespace platen {
@@ -56,19 +57,24 @@ std::string document_of(const std::string& image_path) {
   return stem;
 }
 
-std::vector<LineSample> load_line_folder(const std::string& dir, const Alphabet& alphabet, int* skipped) {
-  std::vector<std::string> paths = list_line_images(dir);
+std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCounts* counts) {
+  std::vector<std::string> paths;
+  for (std::string& image : list_line_images(dir)) {
+    fs::path xml = image;
+    xml.replace_extension(".xml");
+    if (!fs::exists(xml)) paths.push_back(std::move(image));  // else a page with its ALTO
+  }
+  const std::vector<std::string> pages = list_alto_pages(dir);
+  if (paths.empty() && pages.empty())
+    throw DataError(dir + ": no line images with .gt.txt and no ALTO pages (NAME.xml beside NAME.jpg/png/tif)");
+
   std::vector<LineSample> samples(paths.size());
   std::vector<char> ok(paths.size(), 0);
   tbb::parallel_for(std::size_t(0), paths.size(), [&](std::size_t i) {
     try {
       LineSample s;
       s.path = paths[i];
-      // Transcriptions are fitted to the alphabet the way the rendered corpus is (e.g. the
-      // Cyrillic ӓ some transcribers typed for Latin ä), so both teach the same symbols.
-      std::optional<std::string> text = fit_to_alphabet(read_ground_truth(paths[i]), alphabet);
-      if (!text) return;
-      s.text = utf8_to_utf32(*text);
+      s.text = utf8_to_utf32(read_ground_truth(paths[i]));
       s.image = read_grey_image(paths[i]);
       s.document = document_of(paths[i]);
       samples[i] = std::move(s);
@@ -77,15 +83,54 @@ std::vector<LineSample> load_line_folder(const std::string& dir, const Alphabet&
       // An unreadable line is skipped like one with foreign symbols; the count reports it.
     }
   });
-  std::vector<LineSample> kept;
-  int dropped = 0;
+  std::vector<std::vector<LineSample>> page_lines(pages.size());
+  std::vector<int> page_skipped(pages.size(), 0);
+  // A bad ALTO page stops the run (tbb rethrows the first error): its lines are many.
+  tbb::parallel_for(std::size_t(0), pages.size(),
+                    [&](std::size_t i) { page_lines[i] = load_alto_page(pages[i], &page_skipped[i]); });
+
+  std::vector<LineSample> lines;
+  LineFolderCounts c;
+  c.alto_pages = static_cast<int>(pages.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    if (ok[i]) kept.push_back(std::move(samples[i]));
-    else ++dropped;
+    if (!ok[i]) {
+      ++c.skipped;
+      continue;
+    }
+    ++c.line_images;
+    lines.push_back(std::move(samples[i]));
   }
-  if (skipped) *skipped = dropped;
-  if (kept.empty()) throw DataError(dir + ": no usable line images with .gt.txt");
-  return kept;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    c.skipped += page_skipped[i];
+    for (LineSample& s : page_lines[i]) lines.push_back(std::move(s));
+  }
+  if (counts) *counts = c;
+  return lines;
+}
+
+int fit_lines_to_alphabet(std::vector<LineSample>& lines, const Alphabet& alphabet) {
+  // Transcriptions are fitted to the alphabet the way the rendered corpus is (e.g. the
+  // Cyrillic ӓ some transcribers typed for Latin ä), so both teach the same symbols.
+  std::size_t kept = 0;
+  for (LineSample& l : lines) {
+    std::optional<std::string> text = fit_to_alphabet(utf32_to_utf8(l.text), alphabet);
+    if (!text) continue;
+    l.text = utf8_to_utf32(*text);
+    if (&lines[kept] != &l) lines[kept] = std::move(l);
+    ++kept;
+  }
+  const int removed = static_cast<int>(lines.size() - kept);
+  lines.resize(kept);
+  return removed;
+}
+
+std::vector<LineSample> load_line_folder(const std::string& dir, const Alphabet& alphabet, int* skipped) {
+  LineFolderCounts counts;
+  std::vector<LineSample> lines = read_line_folder(dir, &counts);
+  const int unfit = fit_lines_to_alphabet(lines, alphabet);
+  if (skipped) *skipped = counts.skipped + unfit;
+  if (lines.empty()) throw DataError(dir + ": no usable line images with .gt.txt or ALTO text lines");
+  return lines;
 }
 
 }  // namespace platen

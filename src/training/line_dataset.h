@@ -1,6 +1,6 @@
 #pragma once
 // Training and evaluation lines: folders of line images with NAME.gt.txt beside each image
-// (the tesstrain convention).
+// (the tesstrain convention), and of ALTO pages with their images (alto_pages.h).
 
 #include <string>
 #include <vector>
@@ -13,9 +13,9 @@ namespace platen {
 /// One line image with its transcription.
 struct LineSample {
   GreyImage image;
-  std::u32string text;   ///< NFC
+  std::u32string text;   ///< NFC; fitted to the model's alphabet once fit_lines_to_alphabet ran
   std::string document;  ///< the page/document the line came from (held out together)
-  std::string path;      ///< image file
+  std::string path;      ///< image file, or "PAGE.xml#LINE-ID" for a line of an ALTO page
 };
 
 /// Image files (png, jpg, jpeg, tif, tiff, pnm, pgm) in `dir` that have a NAME.gt.txt beside
@@ -30,8 +30,28 @@ std::string read_ground_truth(const std::string& image_path);
 /// line number ("ehri-X_01-7bd83d-012.jpg" → "ehri-X_01-7bd83d").
 std::string document_of(const std::string& image_path);
 
-/// Loads every line of `dir`, its text passed through fit_to_alphabet (text_corpus.h). Lines
-/// whose text still has symbols outside `alphabet`, or is empty, are skipped and counted in `skipped`. Throws DataError when `dir` has no usable line.
+/// What read_line_folder found besides the lines themselves.
+struct LineFolderCounts {
+  int line_images = 0;  ///< line images with .gt.txt read
+  int alto_pages = 0;   ///< ALTO pages read
+  int skipped = 0;      ///< unreadable line images, and ALTO lines without text or outside their page
+};
+
+/// Every line of `dir`, its text as transcribed (NFC, not yet fitted to an alphabet):
+/// (1) the line images with NAME.gt.txt beside them (the tesstrain convention), except
+/// images with a NAME.xml beside them, which are pages; (2) the text lines of the ALTO pages,
+/// NAME.xml with their page image beside them (load_alto_page in alto_pages.h: cut along each
+/// TextLine's polygon, `document` = the page). A folder may hold both. Throws DataError when
+/// `dir` is not a folder, holds neither, or an ALTO file is unusable (malformed, not ALTO,
+/// sized for another image); ImageError when an ALTO file's page image cannot be read.
+std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCounts* counts = nullptr);
+
+/// Passes each line's text through fit_to_alphabet (text_corpus.h) and removes the lines
+/// whose text still has symbols outside `alphabet`, or is empty. Returns how many it removed.
+int fit_lines_to_alphabet(std::vector<LineSample>& lines, const Alphabet& alphabet);
+
+/// read_line_folder, then fit_lines_to_alphabet. Lines removed by either are counted in
+/// `skipped`. Throws what read_line_folder throws, and DataError when no usable line is left.
 std::vector<LineSample> load_line_folder(const std::string& dir, const Alphabet& alphabet, int* skipped = nullptr);
 
 }  // namespace platen

@@ -661,7 +661,11 @@ std::string synthetic_line(const std::vector<std::string>& words, const std::str
   return line;
 }
 
-std::optional<std::string> fit_to_alphabet(const std::string& line, const Alphabet& alphabet) {
+namespace {
+
+/// fit_to_alphabet's folding and replacements, without its verdict: symbols the alphabet
+/// lacks and has no replacement for are kept.
+std::u32string fold_for_alphabet(const std::string& line, const Alphabet& alphabet) {
   const std::u32string in = utf8_to_utf32(to_nfc(line));
   std::u32string out;
   out.reserve(in.size());
@@ -700,13 +704,27 @@ std::optional<std::string> fit_to_alphabet(const std::string& line, const Alphab
     } else if (c == 0x2033) {
       put(U'"');
     } else {
-      put(c);  // rejected below
+      put(c);  // rejected by fit_to_alphabet
     }
   }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> fit_to_alphabet(const std::string& line, const Alphabet& alphabet) {
+  const std::u32string out = fold_for_alphabet(line, alphabet);
   if (out.empty()) return std::nullopt;
   for (char32_t c : out)
     if (alphabet.index_of(c) < 0) return std::nullopt;  // includes ' ' when the alphabet lacks it
   return utf32_to_utf8(out);
+}
+
+std::u32string symbols_outside_alphabet(const std::string& line, const Alphabet& alphabet) {
+  std::u32string outside;
+  for (char32_t c : fold_for_alphabet(line, alphabet))
+    if (alphabet.index_of(c) < 0 && outside.find(c) == std::u32string::npos) outside.push_back(c);
+  return outside;
 }
 
 // ---- Languages ------------------------------------------------------------------------------

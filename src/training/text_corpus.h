@@ -117,6 +117,11 @@ std::string synthetic_line(const std::vector<std::string>& words, const std::str
 /// holds a code point outside `alphabet`.
 std::optional<std::string> fit_to_alphabet(const std::string& line, const Alphabet& alphabet);
 
+/// The code points that make fit_to_alphabet refuse `line`: those left outside `alphabet`
+/// after its folding and replacements, in order of first appearance, each once ("" when the
+/// line fits, or is empty). What a model's alphabet would need to learn the line.
+std::u32string symbols_outside_alphabet(const std::string& line, const Alphabet& alphabet);
+
 /// Reads a corpus file: UTF-8, one line per line, blank lines skipped, CR stripped.
 /// Throws DataError naming the file (and line) when it is unreadable or not UTF-8.
 std::vector<std::string> read_text_lines(const std::string& path);

@@ -23,6 +23,7 @@
 #include "recognition/network.h"
 #include "training/augment.h"
 #include "training/line_dataset.h"
+#include "training/text_corpus.h"
 
 namespace platen {
 
@@ -45,6 +46,16 @@ struct AdamState {
     v.clear();
     for (auto& w : model.weights) m.emplace_back(w.size(), 0.0f), v.emplace_back(w.size(), 0.0f);
     for (auto& b : model.biases) m.emplace_back(b.size(), 0.0f), v.emplace_back(b.size(), 0.0f);
+  }
+
+  /// After Model::extend_alphabet: zero moments for the output layer's new rows (appended at
+  /// the end of its tensors, as the rows are), the others kept.
+  void grow(const Model& model) {
+    const std::size_t nw = model.weights.size();
+    for (std::size_t i = 0; i < nw; ++i) {
+      m[i].resize(model.weights[i].size(), 0.0f), v[i].resize(model.weights[i].size(), 0.0f);
+      m[nw + i].resize(model.biases[i].size(), 0.0f), v[nw + i].resize(model.biases[i].size(), 0.0f);
+    }
   }
 };
 
@@ -171,6 +182,36 @@ int valid_frames(const NormalisedLine& l, int stride, int frames) {
   return std::min(frames, (l.width + stride - 1) / stride);
 }
 
+/// Symbols of `lines` that `alphabet` lacks (after fit_to_alphabet's replacements), in order
+/// of first appearance, with the number of lines holding each. U+FFFD (bytes that were not
+/// UTF-8) is never a symbol to learn.
+std::vector<std::pair<char32_t, int>> symbols_missing_from(const std::vector<const std::vector<LineSample>*>& sets,
+                                                           const Alphabet& alphabet) {
+  std::vector<std::pair<char32_t, int>> missing;
+  for (const std::vector<LineSample>* lines : sets)
+    for (const LineSample& l : *lines)
+      for (char32_t c : symbols_outside_alphabet(utf32_to_utf8(l.text), alphabet)) {
+        if (c == 0xFFFD) continue;
+        auto it = std::find_if(missing.begin(), missing.end(), [&](const auto& p) { return p.first == c; });
+        if (it == missing.end()) missing.emplace_back(c, 1);
+        else ++it->second;
+      }
+  return missing;
+}
+
+/// "ő (U+0151, 12 lines), ű (U+0171, 1 line)".
+std::string describe_symbols(const std::vector<std::pair<char32_t, int>>& symbols) {
+  std::string out;
+  for (const auto& [c, lines] : symbols) {
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+    if (!out.empty()) out += ", ";
+    out += utf32_to_utf8(std::u32string(1, c)) + " (" + code + ", " + std::to_string(lines) +
+           (lines == 1 ? " line)" : " lines)");
+  }
+  return out;
+}
+
 std::string format_duration(double seconds) {
   int s = static_cast<int>(seconds);
   char buf[32];
@@ -188,6 +229,23 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
   omp_set_num_threads(threads);  // one training stream: oneDNN may use every core
   const std::string checkpoint_path =
       options.checkpoint.empty() ? options.output_model + ".checkpoint" : options.checkpoint;
+
+  // Data as transcribed; fitted to the alphabet once the model (and its alphabet) is known.
+  struct Source {
+    std::string folder;
+    std::vector<LineSample> all;  ///< as read, until the split below
+    std::vector<LineSample> train, validation;
+    double weight;
+    LineFolderCounts counts;
+  };
+  std::vector<Source> sources;
+  for (const TrainingSource& ts : options.sources) {
+    Source s;
+    s.folder = ts.folder;
+    s.weight = ts.weight;
+    s.all = read_line_folder(ts.folder, &s.counts);
+    sources.push_back(std::move(s));
+  }
 
   // Model and optimiser state.
   Checkpoint state;
@@ -207,6 +265,29 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     state.adam.init(state.model);
   }
   Model& model = state.model;
+  {
+    std::vector<const std::vector<LineSample>*> sets;
+    for (const Source& s : sources) sets.push_back(&s.all);
+    const std::vector<std::pair<char32_t, int>> missing = symbols_missing_from(sets, model.alphabet);
+    if (!missing.empty() && options.extend_alphabet) {
+      std::u32string symbols;
+      for (const auto& m : missing) symbols.push_back(m.first);
+      if (!options.resume && options.init_model.empty()) {
+        // A fresh model is simply made with the larger alphabet.
+        state.model = Model::initialise(Alphabet(Alphabet::standard().symbols() + symbols),
+                                        NetworkSpec::parse(options.network), kLineHeight, options.seed);
+        state.adam.init(state.model);
+      } else {
+        model.extend_alphabet(symbols, options.seed);
+        state.adam.grow(model);
+      }
+      log("alphabet extended by " + std::to_string(missing.size()) +
+          (missing.size() == 1 ? " character: " : " characters: ") + describe_symbols(missing));
+    } else if (!missing.empty()) {
+      log("the model's alphabet lacks " + describe_symbols(missing) +
+          "; lines holding them are skipped (--extend-alphabet adds them)");
+    }
+  }
   const Alphabet& alphabet = model.alphabet;
   const int stride = model.spec.frame_stride();
   {
@@ -216,27 +297,28 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     log(os.str());
   }
 
-  // Data: whole documents go to validation, chosen by a hash of the document name so the
+  // Whole documents (pages) go to validation, chosen by a hash of the document name so the
   // split is the same in every session.
-  struct Source {
-    std::vector<LineSample> train, validation;
-    double weight;
-  };
-  std::vector<Source> sources;
-  for (const TrainingSource& ts : options.sources) {
-    int skipped = 0;
-    std::vector<LineSample> all = load_line_folder(ts.folder, alphabet, &skipped);
-    Source s;
-    s.weight = ts.weight;
-    for (LineSample& l : all) {
+  for (Source& s : sources) {
+    const int unfit = fit_lines_to_alphabet(s.all, alphabet);
+    if (s.all.empty())
+      throw DataError(s.folder + ": no usable line (" + std::to_string(s.counts.skipped + unfit) +
+                      " skipped: unreadable, without text, or with symbols outside the alphabet)");
+    for (LineSample& l : s.all) {
       std::uint32_t h = crc32_of(reinterpret_cast<const std::uint8_t*>(l.document.data()), l.document.size());
       bool held_out = (h % 10000) < options.validation_fraction * 10000;
       (held_out ? s.validation : s.train).push_back(std::move(l));
     }
-    log(ts.folder + ": " + std::to_string(s.train.size()) + " training lines, " +
-        std::to_string(s.validation.size()) + " validation lines, " + std::to_string(skipped) + " skipped");
-    if (s.train.empty()) throw DataError(ts.folder + ": no training lines left after the validation split");
-    sources.push_back(std::move(s));
+    std::string found;
+    if (s.counts.alto_pages > 0)
+      found = " (" + std::to_string(s.counts.line_images) + " line images, " + std::to_string(s.counts.alto_pages) +
+              " ALTO pages)";
+    log(s.folder + ": " + std::to_string(s.train.size()) + " training lines, " +
+        std::to_string(s.validation.size()) + " validation lines, " + std::to_string(s.counts.skipped + unfit) +
+        " skipped" + found);
+    s.all.clear();
+    s.all.shrink_to_fit();
+    if (s.train.empty()) throw DataError(s.folder + ": no training lines left after the validation split");
   }
   // Validation lines: normalised once, never augmented; at most max_validation_lines,
   // spread over the sources.

@@ -9,7 +9,8 @@
 
 namespace platen {
 
-/// A folder of line images with .gt.txt, and how often its lines are drawn relative to the
+/// A folder of line images with .gt.txt and/or ALTO pages with their images
+/// (read_line_folder in line_dataset.h), and how often its lines are drawn relative to the
 /// other folders.
 struct TrainingSource {
   std::string folder;
@@ -23,6 +24,11 @@ struct TrainOptions {
   std::string checkpoint;       ///< resumable state; default: output_model + ".checkpoint"
   std::string init_model;       ///< fine-tune from this model (empty = fresh weights)
   bool resume = false;          ///< continue from `checkpoint`
+  /// Add the characters of the ground truth that the model's alphabet lacks (after
+  /// fit_to_alphabet's replacements) instead of skipping the lines holding them: a fine-tuned
+  /// or resumed model gets new output classes (Model::extend_alphabet), a fresh one a larger
+  /// output layer. Logged as "alphabet extended by N characters: ...".
+  bool extend_alphabet = false;
   std::string network = "C3x3:16 M2x2 C3x3:32 M2x2 C3x3:64 C3x3:64 M2x1 C3x3:128 CHx3:192 C1x3:192 O";
   double learning_rate = 1e-3;
   double max_minutes = 0;       ///< stop after this long (0 = no limit)

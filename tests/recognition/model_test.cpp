@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <random>
 
 #include "core/binary_io.h"
 #include "core/errors.h"
+#include "recognition/network.h"
 #include "test_paths.h"
 
 namespace platen {
@@ -88,6 +92,60 @@ TEST(Model, NonModelFileIsRefused) {
   EXPECT_NE(error_of([&] { Model::load(path); }).find("not a Platen model"), std::string::npos);
   EXPECT_NE(error_of([&] { Model::load(test::make_temp_dir() + "/missing.platen"); }).find("cannot open"),
             std::string::npos);
+}
+
+/// Logits of `model` on a fixed pseudo-random 8 × 32 input, T × C.
+std::vector<float> logits_on_fixed_input(const Model& model) {
+  NetworkRunner net(model, 1, 32, false);
+  float* in = net.input();
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> ink(0.0f, 1.0f);
+  for (int i = 0; i < model.input_height * 32; ++i) in[i] = ink(rng);
+  net.forward();
+  return std::vector<float>(net.logits(), net.logits() + net.frames() * net.classes());
+}
+
+TEST(Model, ExtendAlphabetAddsOutputRowsAndKeepsTheOldScores) {
+  Model m = small_model();  // blank + abcабв = 7 classes
+  const std::vector<float> before = logits_on_fixed_input(m);
+  const Model old = m;
+  const int frames = static_cast<int>(before.size()) / 7;
+
+  EXPECT_EQ(m.extend_alphabet(U"őaűő", 9), U"őű");  // 'a' is known, the repeat ignored
+  EXPECT_EQ(m.alphabet.size(), 9);
+  EXPECT_EQ(m.alphabet.symbols(), U"abcабвőű");
+  EXPECT_EQ(m.alphabet.index_of(U'а'), 4);  // old indices unchanged
+  EXPECT_EQ(m.alphabet.index_of(U'ű'), 8);
+  // Output layer: 1×1 convolution over 8 channels, now 9 rows of 8 weights.
+  EXPECT_EQ(m.weights.back().size(), 9u * 8u);
+  EXPECT_EQ(m.biases.back().size(), 9u);
+  for (std::size_t i = 0; i + 1 < m.weights.size(); ++i) {
+    EXPECT_EQ(m.weights[i], old.weights[i]);
+    EXPECT_EQ(m.biases[i], old.biases[i]);
+  }
+  EXPECT_TRUE(std::equal(old.weights.back().begin(), old.weights.back().end(), m.weights.back().begin()));
+
+  const std::vector<float> after = logits_on_fixed_input(m);
+  ASSERT_EQ(after.size(), static_cast<std::size_t>(frames) * 9);
+  for (int t = 0; t < frames; ++t) {
+    float old_max = -1e30f;
+    for (int c = 0; c < 7; ++c) {
+      EXPECT_NEAR(after[t * 9 + c], before[t * 7 + c], 1e-5f * (1 + std::abs(before[t * 7 + c])))
+          << "frame " << t << " class " << c;
+      old_max = std::max(old_max, before[t * 7 + c]);
+    }
+    // The new classes start unlikely: below every frame's best old class.
+    EXPECT_LT(after[t * 9 + 7], old_max);
+    EXPECT_LT(after[t * 9 + 8], old_max);
+  }
+
+  // The model file carries the larger alphabet.
+  const std::string path = test::make_temp_dir() + "/extended.platen";
+  m.save(path);
+  Model back = Model::load(path);
+  EXPECT_EQ(back.alphabet.symbols(), U"abcабвőű");
+  EXPECT_EQ(back.weights, m.weights);
+  EXPECT_EQ(back.biases, m.biases);
 }
 
 }  // namespace

@@ -53,6 +53,17 @@ TEST(FitToAlphabet, SubstitutesOnlyWhatTheAlphabetLacks) {
   EXPECT_FALSE(fit_to_alphabet("abc", without));
 }
 
+TEST(SymbolsOutsideAlphabet, ListsWhatFitToAlphabetRefusesOnceInOrder) {
+  const Alphabet alphabet(U"ab .");
+  EXPECT_EQ(symbols_outside_alphabet("ab ba", alphabet), U"");
+  EXPECT_EQ(symbols_outside_alphabet("a…b", alphabet), U"");          // replaced by "..."
+  EXPECT_EQ(symbols_outside_alphabet("a\u00A0b", alphabet), U"");     // a space
+  EXPECT_EQ(symbols_outside_alphabet("őaßőb", alphabet), U"őß");
+  EXPECT_EQ(symbols_outside_alphabet("o\u030B", alphabet), U"ő");     // after NFC
+  EXPECT_FALSE(fit_to_alphabet("őaßőb", alphabet));
+  EXPECT_EQ(fit_to_alphabet("őaßőb", Alphabet(U"ab .őß")), "őaßőb");
+}
+
 TEST(WrapText, LinesStayWithinBoundsAndKeepTheWords) {
   std::mt19937 rng(3);
   std::string text;

@@ -8,6 +8,8 @@
 
 #include "core/text.h"
 #include "image/page_reader.h"
+#include "recognition/line_normaliser.h"
+#include "recognition/model.h"
 #include "recognition/recognizer.h"
 #include "training/line_renderer.h"
 #include "test_paths.h"
@@ -88,6 +90,102 @@ TEST(Trainer, ResumeContinuesFromTheCheckpoint) {
   ASSERT_FALSE(log.empty());
   EXPECT_NE(log[0].find("resumed from"), std::string::npos) << log[0];
   EXPECT_NE(log[0].find("update 5"), std::string::npos) << log[0];
+}
+
+TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
+  if (!std::filesystem::exists(kFont)) GTEST_SKIP() << "fonts-freefont-ttf not installed";
+  const std::string work = test::make_temp_dir();
+  const std::string spec = "C3x3:8 M2x2 C3x3:16 M2x2 C3x3:32 M2x1 CHx3:48 O";
+  TrainOptions o;
+  o.network = spec;
+  o.learning_rate = 3e-3;
+  o.batch_columns = 1600;
+  o.threads = 1;
+  o.validation_fraction = 0;
+  o.augment = false;
+  o.seed = 5;
+
+  // A base model that has learnt a little of "l n o s" and space, and has no ß.
+  const std::string base_dir = work + "/base";
+  std::filesystem::create_directory(base_dir);
+  render_lines({"son lo", "no sol", "lo son", "sol no"}, base_dir);
+  Model::initialise(Alphabet(U" lnos"), NetworkSpec::parse(spec), kLineHeight, 5).save(work + "/init.platen");
+  o.sources = {{base_dir, 1.0}};
+  o.init_model = work + "/init.platen";
+  o.output_model = work + "/base.platen";
+  o.max_iterations = 200;
+  train(o, [](const std::string&) {});
+
+  // Fine-tuning on lines with ß: the alphabet grows by one class, which is learnt.
+  const std::string new_dir = work + "/new";
+  std::filesystem::create_directory(new_dir);
+  const std::vector<std::string> texts = {"sßn lo", "nßs ol", "lo sßn", "ßl nos"};
+  std::vector<GreyImage> images = render_lines(texts, new_dir);
+  o.sources = {{new_dir, 1.0}};
+  o.init_model = work + "/base.platen";
+  o.output_model = work + "/tuned.platen";
+  o.extend_alphabet = true;
+  o.max_iterations = 150;
+  std::vector<std::string> log;
+  train(o, [&](const std::string& line) { log.push_back(line); });
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_EQ(log[0], "fine-tuning from " + work + "/base.platen");
+  EXPECT_EQ(log[1], "alphabet extended by 1 character: ß (U+00DF, 4 lines)");
+
+  EXPECT_EQ(Model::load(o.output_model).alphabet.symbols(), U" lnosß");
+  Recognizer recognizer(o.output_model);
+  DecodeOptions best_path;
+  best_path.use_language_model = false;
+  std::vector<RecognisedLine> read = recognizer.recognise(images, best_path);
+  for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(read[i].text, texts[i]);
+}
+
+TEST(Trainer, ResumeKeepsTheExtendedAlphabetAndCanExtendItFurther) {
+  if (!std::filesystem::exists(kFont)) GTEST_SKIP() << "fonts-freefont-ttf not installed";
+  const std::string work = test::make_temp_dir();
+  const std::string spec = "C3x3:4 M2x2 C3x3:8 M2x2 CHx3:8 O";
+  const std::string first = work + "/first", second = work + "/second";
+  std::filesystem::create_directory(first);
+  std::filesystem::create_directory(second);
+  render_lines({"abc", "cab"}, first);
+  render_lines({"bad"}, second);
+  Model::initialise(Alphabet(U"ab"), NetworkSpec::parse(spec), kLineHeight, 1).save(work + "/ab.platen");
+
+  TrainOptions o;
+  o.sources = {{first, 1.0}};
+  o.init_model = work + "/ab.platen";
+  o.extend_alphabet = true;
+  o.output_model = work + "/r.platen";
+  o.network = spec;
+  o.max_iterations = 3;
+  o.threads = 1;
+  o.validation_fraction = 0;
+  std::vector<std::string> log;
+  train(o, [&](const std::string& line) { log.push_back(line); });
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_EQ(log[1], "alphabet extended by 1 character: c (U+0063, 2 lines)");
+
+  // Resumed on the same lines: the checkpoint has "c" already.
+  o.resume = true;
+  o.max_iterations = 5;
+  log.clear();
+  train(o, [&](const std::string& line) { log.push_back(line); });
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log[0].find("update 3"), std::string::npos) << log[0];
+  for (const std::string& line : log) EXPECT_EQ(line.find("alphabet extended"), std::string::npos) << line;
+  EXPECT_EQ(Model::load(o.output_model).alphabet.symbols(), U"abc");
+
+  // Resumed with a folder holding "d": model and optimiser state grow together.
+  o.sources.push_back({second, 1.0});
+  o.max_iterations = 8;
+  log.clear();
+  train(o, [&](const std::string& line) { log.push_back(line); });
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_NE(log[0].find("update 5"), std::string::npos) << log[0];
+  EXPECT_EQ(log[1], "alphabet extended by 1 character: d (U+0064, 1 line)");
+  Model done = Model::load(o.output_model);
+  EXPECT_EQ(done.alphabet.symbols(), U"abcd");
+  EXPECT_EQ(done.biases.back().size(), 5u);  // blank + a b c d
 }
 
 }  // namespace
