@@ -41,10 +41,10 @@ constexpr int kContrastTile = 40, kContrastSmooth = 2;
 constexpr double kPaperRangeFactor = 1.5;
 constexpr int kMinContrast = 30, kMaxContrast = 80;
 
-// The contrast a tile needs to be taken as ink, from the spread of the paper's own grain.
-int contrast_min_diff(Pix* normalised) {
-  PixPtr ranges =
-      adopt(pixScaleGrayMinMax(normalised, kContrastTile, kContrastTile, L_CHOOSE_MAXDIFF));
+// The contrast a tile (`tile` px square) needs to be taken as ink, from the spread of the
+// paper's own grain.
+int contrast_min_diff(Pix* normalised, int tile) {
+  PixPtr ranges = adopt(pixScaleGrayMinMax(normalised, tile, tile, L_CHOOSE_MAXDIFF));
   if (!ranges) return kMinContrast;
   std::array<long, 256> hist{};
   const int w = pixGetWidth(ranges.get()), h = pixGetHeight(ranges.get());
@@ -327,12 +327,25 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
 
 }  // namespace
 
-PixPtr binarise_page(Pix* grey) {
-  if (!grey || pixGetDepth(grey) != 8) throw ImageError("binarisation needs an 8-bit grey page");
+namespace {
+
+// Pages with more pixels than this (an A4 page at ~250 ppi) are binarised at half size and
+// the binary expanded back: the binary serves layout analysis only (the recognizer reads the
+// grey), and at half size its five whole-page passes cost a quarter. Measured with -j 1 on
+// ten rendered A4 pages at 300 ppi: prepare 3.0–3.2 s → 2.1 s; dev pages' line-matched CER
+// 2.79 % → 2.85 %, page CER 5.57 % → 5.53 %.
+constexpr double kHalfSizeBinariseMinPixels = 5.5e6;
+
+/// Binarises an 8 bpp grey image whose resolution is 1/`reduction` of the page's; tile sizes
+/// are the full-page ones scaled down alike.
+PixPtr binarise_at(Pix* grey, int reduction) {
+  const int bg_w = kBgTileW / reduction, bg_h = (kBgTileH + reduction - 1) / reduction;
+  const int bg_min = kBgMinCount / (reduction * reduction);
+  const int contrast_tile = kContrastTile / reduction;
   // 1. Background normalisation (Leptonica pixBackgroundNorm): divides out the paper tone
   //    estimated over small tiles, so yellowing, stains and uneven lighting become white.
-  PixPtr normalised = adopt(pixBackgroundNorm(grey, nullptr, nullptr, kBgTileW, kBgTileH,
-                                              kBgInkBelow, kBgMinCount, 255, kBgSmooth, kBgSmooth));
+  PixPtr normalised = adopt(pixBackgroundNorm(grey, nullptr, nullptr, bg_w, bg_h, kBgInkBelow, bg_min, 255,
+                                              kBgSmooth, kBgSmooth));
   // A page with no paper at all (black, or tiny) has no background to estimate; fall back
   // to the grey as it is.
   if (!normalised) normalised = share(grey);
@@ -340,17 +353,39 @@ PixPtr binarise_page(Pix* grey) {
   //    lightest grey to 0 and 255, so a pale carbon copy and a black ribbon end up alike;
   //    tiles without contrast (blank paper) borrow their neighbours' range instead of having
   //    their noise stretched.
-  PixPtr stretched =
-      adopt(pixContrastNorm(nullptr, normalised.get(), kContrastTile, kContrastTile,
-                            contrast_min_diff(normalised.get()), kContrastSmooth, kContrastSmooth));
+  PixPtr stretched = adopt(pixContrastNorm(nullptr, normalised.get(), contrast_tile, contrast_tile,
+                                           contrast_min_diff(normalised.get(), contrast_tile),
+                                           kContrastSmooth, kContrastSmooth));
   normalised.reset();
   // 3. A fixed threshold on the stretched image is a threshold at a fixed fraction of the
   //    local ink–paper range.
   PixPtr binary;
   if (stretched) binary = adopt(pixThresholdToBinary(stretched.get(), kStretchedThreshold));
+  return binary;
+}
+
+}  // namespace
+
+PixPtr binarise_page(Pix* grey) {
+  if (!grey || pixGetDepth(grey) != 8) throw ImageError("binarisation needs an 8-bit grey page");
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey);
+  PixPtr binary;
+  if (static_cast<double>(w) * h > kHalfSizeBinariseMinPixels) {
+    PixPtr half = adopt(pixScaleAreaMap2(grey));
+    PixPtr small = half ? binarise_at(half.get(), 2) : PixPtr();
+    PixPtr expanded = small ? adopt(pixExpandBinaryPower2(small.get(), 2)) : PixPtr();
+    if (expanded) {
+      // An odd width or height loses its last column or row at half size: paper there.
+      binary = adopt(pixCreate(w, h, 1));
+      if (binary) pixRasterop(binary.get(), 0, 0, pixGetWidth(expanded.get()), pixGetHeight(expanded.get()),
+                              PIX_SRC, expanded.get(), 0, 0);
+    }
+  } else {
+    binary = binarise_at(grey, 1);
+  }
   if (!binary) {
     // Contrast normalisation fails when no tile has contrast (blank or uniform page).
-    binary = adopt(pixCreate(pixGetWidth(grey), pixGetHeight(grey), 1));
+    binary = adopt(pixCreate(w, h, 1));
     if (!binary) throw ImageError("out of memory binarising the page");
   }
   pixCopyResolution(binary.get(), grey);

@@ -20,26 +20,22 @@ double mean_char_confidence(const std::vector<RecognisedLine>& lines) {
 
 }  // namespace
 
-bool lines_read_better_turned(const std::vector<GreyImage>& lines, const Recognizer& recognizer,
-                              std::size_t sample, double margin) {
+double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer& recognizer, bool turned,
+                          std::size_t sample) {
   std::vector<std::size_t> order(lines.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lines[a].width > lines[b].width; });
   order.resize(std::min(sample, order.size()));
-  if (order.empty()) return false;
-
-  std::vector<GreyImage> as_found, turned;
+  if (order.empty()) return 0.0;
+  std::vector<GreyImage> picked;
   for (std::size_t i : order) {
-    as_found.push_back(lines[i]);
-    GreyImage t = lines[i];
-    std::reverse(t.pixels.begin(), t.pixels.end());  // row-major: reversing turns by 180°
-    turned.push_back(std::move(t));
+    picked.push_back(lines[i]);
+    // Row-major pixels: reversing them turns the image by 180°.
+    if (turned) std::reverse(picked.back().pixels.begin(), picked.back().pixels.end());
   }
   DecodeOptions best_path;
   best_path.use_language_model = false;
-  const double upright = mean_char_confidence(recognizer.recognise(as_found, best_path));
-  const double flipped = mean_char_confidence(recognizer.recognise(turned, best_path));
-  return flipped > upright + margin;
+  return mean_char_confidence(recognizer.recognise(picked, best_path));
 }
 
 }  // namespace platen

@@ -13,12 +13,15 @@ namespace platen {
 /// 10–40 (measured on rendered A4 pages).
 constexpr double kSureOrientationConfidence = 8.0;
 
-/// True when the text lines read better turned by 180°: up to `sample` of the widest crops
-/// are read by best path as they are and turned, and the turned reading wins when its
-/// mean character confidence (weighted by length) is higher by at least `margin`. An upright
-/// line read upside down gives short, low-confidence text, so a few lines suffice.
+/// How confidently the recognizer reads a page's text lines: the mean character confidence
+/// (best path, weighted by length) of up to `sample` of the widest crops, as they are or,
+/// with `turned`, turned by 180°. An upright line read upside down gives short,
+/// low-confidence text, so a few lines tell the orientation apart. In [0, 1]; 0 for no lines.
 /// `lines`: grey line crops as the layout stage cut them. Throws what Recognizer throws.
-bool lines_read_better_turned(const std::vector<GreyImage>& lines, const Recognizer& recognizer,
-                              std::size_t sample = 6, double margin = 0.05);
+double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer& recognizer, bool turned,
+                          std::size_t sample = 6);
+
+/// How much better one orientation must read than another to be preferred.
+constexpr double kOrientationReadingMargin = 0.05;
 
 }  // namespace platen

@@ -200,17 +200,48 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
     t.segment = seconds_since(start);
-    // The orientation detector guesses on Cyrillic and can turn an upright page upside down;
-    // when it was unsure, or turned the page, the recognizer has the last word.
+    // The orientation detector guesses on Cyrillic (few ascenders) and can turn an upright
+    // page upside down or sideways; when it was unsure, or turned the page, the recognizer
+    // has the last word: the page as turned, turned by 180° more, and, after a doubtful
+    // quarter turn, the page as found and upside down are read, and the best is kept.
     const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
     if (detected && lines.size() >= 2 &&
         (prepared.orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
       start = Clock::now();
-      std::vector<GreyImage> crops_as_found;
-      for (const TextLine& line : lines) crops_as_found.push_back(line.image);
-      if (lines_read_better_turned(crops_as_found, recognizer)) {
+      auto crops_of = [](const std::vector<TextLine>& ls) {
+        std::vector<GreyImage> images;
+        for (const TextLine& l : ls) images.push_back(l.image);
+        return images;
+      };
+      const int detected_turns = prepared.orientation_degrees / 90;
+      std::vector<GreyImage> images = crops_of(lines);
+      double best = reading_confidence(images, recognizer, false);
+      int best_turns = detected_turns;
+      const double flipped = reading_confidence(images, recognizer, true);
+      if (flipped > best + kOrientationReadingMargin) {
+        best = flipped;
+        best_turns = (detected_turns + 2) % 4;
+      }
+      std::optional<std::pair<PreparedPage, std::vector<TextLine>>> as_found;
+      if (detected_turns % 2 == 1 && prepared.orientation_confidence < kSureOrientationConfidence) {
+        PrepareOptions unturned = options.prepare;
+        unturned.quarter_turns = 0;
+        PreparedPage p0 = prepare_page(page, unturned);
+        std::vector<TextLine> l0 = find_text_lines(p0, options.layout);
+        std::vector<GreyImage> i0 = crops_of(l0);
+        const double upright = reading_confidence(i0, recognizer, false);
+        const double upside_down = reading_confidence(i0, recognizer, true);
+        if (std::max(upright, upside_down) > best + kOrientationReadingMargin) {
+          best_turns = upright >= upside_down ? 0 : 2;
+          if (best_turns == 0) as_found.emplace(std::move(p0), std::move(l0));
+        }
+      }
+      if (as_found) {
+        prepared = std::move(as_found->first);
+        lines = std::move(as_found->second);
+      } else if (best_turns != detected_turns) {
         PrepareOptions turned = options.prepare;
-        turned.quarter_turns = (prepared.orientation_degrees / 90 + 2) % 4;
+        turned.quarter_turns = best_turns;
         prepared = prepare_page(page, turned);
         lines = find_text_lines(prepared, options.layout);
       }

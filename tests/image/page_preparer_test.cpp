@@ -168,6 +168,24 @@ TEST(Binarise, KeepsFaintCarbonCopyThatGlobalOtsuLoses) {
             << global.recall << "\n";
 }
 
+TEST(Binarise, LargePageBinarisedAtHalfSizeKeepsFaintCarbonStrokes) {
+  // An A4 page at 300 ppi (odd sides, so the half-size binary does not tile it exactly),
+  // large enough for the half-size path, with the faint carbon paper of the test above.
+  PixPtr mask = render_text(2481, 3509, 20);
+  Paper faint;
+  faint.paper_left = 240;
+  faint.paper_right = 220;
+  faint.ink_ratio = 0.85;
+  faint.stain = 20;
+  PixPtr grey = make_grey_page(mask.get(), faint);
+  PixPtr binary = binarise_page(grey.get());
+  ASSERT_EQ(pixGetWidth(binary.get()), 2481);
+  ASSERT_EQ(pixGetHeight(binary.get()), 3509);
+  const Agreement found = compare_with_mask(binary.get(), mask.get());
+  EXPECT_GT(found.recall, 0.85);
+  EXPECT_LT(found.stray, 0.02);
+}
+
 TEST(Binarise, StainedBlankPaperGivesNoInk) {
   PixPtr blank = adopt(pixCreate(1200, 900, 1));
   Paper stained;

@@ -29,20 +29,26 @@ std::vector<GreyImage> rendered_lines(const std::string& font) {
   return lines;
 }
 
-TEST(OrientationCheck, UprightLinesStayAndTurnedLinesAreCaught) {
+TEST(OrientationCheck, UprightLinesReadBetterThanTurnedOnes) {
   const std::string font = "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf";
   if (!std::filesystem::exists(font)) GTEST_SKIP() << "fonts-liberation2 not installed";
   Recognizer recognizer(default_model_path());
   std::vector<GreyImage> upright = rendered_lines(font);
-  EXPECT_FALSE(lines_read_better_turned(upright, recognizer));
-  std::vector<GreyImage> turned = upright;
-  for (GreyImage& g : turned) std::reverse(g.pixels.begin(), g.pixels.end());
-  EXPECT_TRUE(lines_read_better_turned(turned, recognizer));
+  const double as_they_are = reading_confidence(upright, recognizer, false);
+  const double turned = reading_confidence(upright, recognizer, true);
+  EXPECT_GT(as_they_are, 0.9);
+  EXPECT_GT(as_they_are, turned + kOrientationReadingMargin);
+  // Lines given upside down read better turned back, and exactly as well as upright ones.
+  std::vector<GreyImage> upside_down = upright;
+  for (GreyImage& g : upside_down) std::reverse(g.pixels.begin(), g.pixels.end());
+  EXPECT_DOUBLE_EQ(reading_confidence(upside_down, recognizer, true), as_they_are);
+  EXPECT_GT(reading_confidence(upside_down, recognizer, true),
+            reading_confidence(upside_down, recognizer, false) + kOrientationReadingMargin);
 }
 
-TEST(OrientationCheck, NoLinesGiveNoTurn) {
+TEST(OrientationCheck, NoLinesReadWithNoConfidence) {
   Recognizer recognizer(default_model_path());
-  EXPECT_FALSE(lines_read_better_turned({}, recognizer));
+  EXPECT_EQ(reading_confidence({}, recognizer, false), 0.0);
 }
 
 }  // namespace
