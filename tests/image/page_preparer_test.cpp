@@ -57,6 +57,16 @@ struct Paper {
   int black_border = 0;  // px of scanner lid on the left edge
 };
 
+// Carbon text at grey ~200 on paper ~235 that yellows to the right, with a stain.
+Paper faint_carbon_paper() {
+  Paper faint;
+  faint.paper_left = 240;
+  faint.paper_right = 220;
+  faint.ink_ratio = 0.85;
+  faint.stain = 20;
+  return faint;
+}
+
 PixPtr make_grey_page(Pix* mask, const Paper& p) {
   const int w = pixGetWidth(mask), h = pixGetHeight(mask);
   PixPtr cover = adopt(pixConvert1To8(nullptr, mask, 0, 255));
@@ -132,13 +142,8 @@ PixPtr rotate_ccw(Pix* grey, double degrees) {
 
 TEST(Binarise, KeepsFaintCarbonCopyThatGlobalOtsuLoses) {
   PixPtr mask = render_text(1400, 1000);
-  // Carbon text at grey ~200 on paper ~235 that yellows to the right, with a stain and the
-  // scanner's black lid along the left edge.
-  Paper faint;
-  faint.paper_left = 240;
-  faint.paper_right = 220;
-  faint.ink_ratio = 0.85;
-  faint.stain = 20;
+  // Faint carbon paper, and the scanner's black lid along the left edge.
+  Paper faint = faint_carbon_paper();
   faint.black_border = 60;
   PixPtr grey = make_grey_page(mask.get(), faint);
 
@@ -172,12 +177,7 @@ TEST(Binarise, LargePageBinarisedAtHalfSizeKeepsFaintCarbonStrokes) {
   // An A4 page at 300 ppi (odd sides, so the half-size binary does not tile it exactly),
   // large enough for the half-size path, with the faint carbon paper of the test above.
   PixPtr mask = render_text(2481, 3509, 20);
-  Paper faint;
-  faint.paper_left = 240;
-  faint.paper_right = 220;
-  faint.ink_ratio = 0.85;
-  faint.stain = 20;
-  PixPtr grey = make_grey_page(mask.get(), faint);
+  PixPtr grey = make_grey_page(mask.get(), faint_carbon_paper());
   PixPtr binary = binarise_page(grey.get());
   ASSERT_EQ(pixGetWidth(binary.get()), 2481);
   ASSERT_EQ(pixGetHeight(binary.get()), 3509);
