@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/exit_status.h"
 #include "core/errors.h"
 #include "core/text.h"
 #include "image/page_reader.h"
@@ -204,19 +205,14 @@ int run_eval(int argc, char** argv) {
   all.add(desc).add(hidden);
   po::positional_options_description positional;
   positional.add("input", -1);
-  po::variables_map vm;
-  try {
+  return run_with_exit_status("ocr eval", [&] {
+    po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ocr eval: " << e.what() << "\nTry 'ocr eval --help'.\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  try {
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return 0;
+    }
     if (vm.count("text")) return score_files(inputs);
     if (inputs.empty()) throw UsageError("no folders or lists of line images given");
     RecognizerOptions recognizer_options;
@@ -285,13 +281,7 @@ int run_eval(int argc, char** argv) {
     if (run_lm) print_totals("with LM", lm.total());
     print_confusions("best path", plain.confusions(), run_lm ? &lm.confusions() : nullptr);
     return problems ? 1 : 0;
-  } catch (const UsageError& e) {
-    std::cerr << "ocr eval: " << e.what() << "\nTry 'ocr eval --help'.\n";
-    return 2;
-  } catch (const Error& e) {
-    std::cerr << "ocr eval: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace platen::cli

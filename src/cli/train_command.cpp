@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/exit_status.h"
 #include "core/errors.h"
 #include "training/trainer.h"
 
@@ -54,43 +55,31 @@ int run_train(int argc, char** argv) {
     ("validate-every", po::value(&o.validate_every)->default_value(o.validate_every), "updates between validations")
     ("checkpoint-minutes", po::value(&o.checkpoint_minutes)->default_value(o.checkpoint_minutes), "minutes between checkpoints")
     ("no-augment", "train without augmentation");
-  po::variables_map vm;
-  try {
+  return run_with_exit_status("ocr train", [&] {
+    po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
     po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ocr train: " << e.what() << "\nTry 'ocr train --help'.\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  o.augment = !vm.count("no-augment");
-  for (const std::string& d : data) {
-    TrainingSource s;
-    std::size_t eq = d.rfind('=');
-    s.folder = d.substr(0, eq);
-    if (eq != std::string::npos) {
-      try {
-        s.weight = std::stod(d.substr(eq + 1));
-      } catch (const std::exception&) {
-        std::cerr << "ocr train: bad weight in --data " << d << "\n";
-        return 2;
-      }
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return 0;
     }
-    o.sources.push_back(s);
-  }
-  try {
+    o.augment = !vm.count("no-augment");
+    for (const std::string& d : data) {
+      TrainingSource s;
+      std::size_t eq = d.rfind('=');
+      s.folder = d.substr(0, eq);
+      if (eq != std::string::npos) {
+        try {
+          s.weight = std::stod(d.substr(eq + 1));
+        } catch (const std::exception&) {
+          throw UsageError("bad weight in --data " + d);
+        }
+      }
+      o.sources.push_back(s);
+    }
     train(o, [](const std::string& line) { std::cerr << line << std::endl; });
-  } catch (const UsageError& e) {
-    std::cerr << e.what() << "\nTry 'ocr train --help'.\n";
-    return 2;
-  } catch (const Error& e) {
-    std::cerr << "ocr train: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }
 
 }  // namespace platen::cli
