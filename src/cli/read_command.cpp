@@ -143,8 +143,9 @@ void print_timings(const PipelineReport& report) {
     return out.str();
   };
   auto stages = [&](const StageTimings& t) {
-    return "decode " + ms(t.decode) + ", prepare " + ms(t.prepare) + ", segment " + ms(t.segment) +
-           ", recognise " + ms(t.recognise) + ", write " + ms(t.write) + ", total " + ms(t.total());
+    return "decode " + ms(t.decode) + ", binarise " + ms(t.binarise) + ", deskew " + ms(t.deskew) +
+           ", segment " + ms(t.segment) + ", recognise " + ms(t.recognise) + ", decode text " +
+           ms(t.decode_text) + ", write " + ms(t.write) + ", total " + ms(t.total());
   };
   StageTimings sum;
   for (const PageResult& page : report.pages) {

@@ -7,6 +7,7 @@
 #include "image/page_preparer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -403,7 +404,9 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
   if (!page.pix) throw ImageError("page " + std::to_string(page.page_index + 1) + " has no image");
   PreparedPage out;
   PixPtr grey = to_grey(page.pix.get());
+  const auto binarise_start = std::chrono::steady_clock::now();
   PixPtr binary = binarise_page(grey.get());
+  out.binarise_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - binarise_start).count();
 
   const bool has_text = ink_fraction(binary.get()) < kMaxTextInkFraction;
   // Character sizes, measured once on the unturned page; for text turned by 90° the

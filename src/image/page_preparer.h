@@ -28,6 +28,7 @@ struct PreparedPage {
   /// whichever decided): below ~8 it is a guess (pages of Cyrillic, few ascenders); 0 when
   /// undecided or not detected (turns forced, detection off, no text).
   double orientation_confidence = 0.0;
+  double binarise_seconds = 0.0;  ///< time spent binarising, s (the rest went to grey, orientation, deskew)
 };
 
 /// Prepares a page: grey → background normalisation → binarisation → orientation → deskew.

@@ -26,9 +26,11 @@ namespace platen {
 
 StageTimings& StageTimings::operator+=(const StageTimings& other) {
   decode += other.decode;
-  prepare += other.prepare;
+  binarise += other.binarise;
+  deskew += other.deskew;
   segment += other.segment;
   recognise += other.recognise;
+  decode_text += other.decode_text;
   write += other.write;
   return *this;
 }
@@ -191,11 +193,12 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     page.pix.reset();
     crops.push_back(grey_image_from_pix(grey.get()));
     boxes.push_back(Box{0, 0, result.width, result.height});
-    t.prepare = seconds_since(start);
+    t.deskew = seconds_since(start);
   } else {
     start = Clock::now();
     PreparedPage prepared = prepare_page(page, options.prepare);
-    t.prepare = seconds_since(start);
+    t.binarise = prepared.binarise_seconds;
+    t.deskew = seconds_since(start) - prepared.binarise_seconds;
 
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
@@ -245,7 +248,7 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
         prepared = prepare_page(page, turned);
         lines = find_text_lines(prepared, options.layout);
       }
-      t.prepare += seconds_since(start);
+      t.deskew += seconds_since(start);
     }
     page.pix.reset();  // the page's largest buffer; not needed past this point
 
@@ -260,10 +263,11 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     t.segment += seconds_since(start);
   }
 
-  start = Clock::now();
   std::vector<RecognisedLine> recognised;
-  if (!crops.empty()) recognised = recognizer.recognise(crops, options.decode);
-  t.recognise = seconds_since(start);
+  RecognitionTimings rt;
+  if (!crops.empty()) recognised = recognizer.recognise(crops, options.decode, &rt);
+  t.recognise = rt.normalise + rt.network;
+  t.decode_text = rt.decode;
 
   result.lines.reserve(recognised.size());
   for (std::size_t i = 0; i < recognised.size() && i < boxes.size(); ++i)

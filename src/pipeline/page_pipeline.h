@@ -23,13 +23,15 @@ namespace platen {
 
 /// Wall-clock seconds spent in each stage of one page.
 struct StageTimings {
-  double decode = 0;     ///< reading and decoding the image file
-  double prepare = 0;    ///< grey, background, binarisation, orientation, deskew
-  double segment = 0;    ///< finding text lines
-  double recognise = 0;  ///< recognising all lines of the page
-  double write = 0;      ///< the sink; a file written once complete charges its last page
-  /// Sum of the stages, seconds (time on one thread, not wall time of a parallel run).
-  double total() const { return decode + prepare + segment + recognise + write; }
+  double decode = 0;       ///< reading and decoding the image file
+  double binarise = 0;     ///< background normalisation and binarisation
+  double deskew = 0;       ///< grey conversion, orientation (with its check by reading), deskew
+  double segment = 0;      ///< finding and cutting text lines
+  double recognise = 0;    ///< line normalisation and the network
+  double decode_text = 0;  ///< CTC decoding, with the language model when used
+  double write = 0;        ///< the sink; a file written once complete charges its last page
+  /// Sum of the stages, seconds (thread time, not the wall time of a parallel run).
+  double total() const { return decode + binarise + deskew + segment + recognise + decode_text + write; }
   /// Adds `other` stage by stage (totals over pages).
   StageTimings& operator+=(const StageTimings& other);
 };

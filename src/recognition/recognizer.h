@@ -35,6 +35,13 @@ struct RecognizerOptions {
   Precision precision = Precision::automatic;
 };
 
+/// Where a recognise call spent its time: seconds summed over the threads that did the work.
+struct RecognitionTimings {
+  double normalise = 0;  ///< line normalisation (normalise_line)
+  double network = 0;    ///< the network's forward passes, batches and padding included
+  double decode = 0;     ///< CTC best path, or beam search with the language model
+};
+
 /// Reads text lines. Thread-safe: each calling thread gets its own oneDNN primitives; the
 /// weights, reordered for them once, are shared.
 class Recognizer {
@@ -47,8 +54,9 @@ class Recognizer {
 
   /// Recognises lines (grey crops, any size). Lines are batched by width internally.
   /// Throws ModelError when a requested language has no lang-<code>.lm beside the model.
-  std::vector<RecognisedLine> recognise(const std::vector<GreyImage>& lines,
-                                        const DecodeOptions& options = {}) const;
+  /// `timings`, when given, receives where the time went.
+  std::vector<RecognisedLine> recognise(const std::vector<GreyImage>& lines, const DecodeOptions& options = {},
+                                        RecognitionTimings* timings = nullptr) const;
 
   const Model& model() const { return *model_; }
 

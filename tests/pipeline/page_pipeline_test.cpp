@@ -183,9 +183,11 @@ TEST_F(PagePipeline, RecordsEveryStageOfEveryPage) {
   ASSERT_EQ(r.report.pages.size(), 2u);
   for (const PageResult& p : r.report.pages) {
     EXPECT_GE(p.timings.decode, 0.0);
-    EXPECT_GE(p.timings.prepare, 0.0);
+    EXPECT_GT(p.timings.binarise, 0.0);
+    EXPECT_GE(p.timings.deskew, 0.0);
     EXPECT_GE(p.timings.segment, 0.0);
-    EXPECT_GE(p.timings.recognise, 0.0);
+    EXPECT_GT(p.timings.recognise, 0.0);
+    EXPECT_GT(p.timings.decode_text, 0.0);
     EXPECT_GE(p.timings.write, 0.0);
     EXPECT_GE(p.timings.total(), p.timings.recognise);
   }
