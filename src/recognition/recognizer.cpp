@@ -192,6 +192,17 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
       while (lead < text.size() && text[lead] == U' ') ++lead;
       text.erase(0, lead);
       r.char_confidences.erase(r.char_confidences.begin(), r.char_confidences.begin() + lead);
+      for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == U' ') {
+          ++i;
+          continue;
+        }
+        std::size_t end = i;
+        float sum = 0;
+        for (; end < text.size() && text[end] != U' '; ++end) sum += r.char_confidences[end];
+        r.word_confidences.push_back(sum / static_cast<float>(end - i));
+        i = end;
+      }
       r.text = to_nfc(utf32_to_utf8(text));
       r.confidence = r.char_confidences.empty()
                          ? 1.0f

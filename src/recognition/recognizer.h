@@ -17,6 +17,9 @@ class Model;
 struct RecognisedLine {
   std::string text;                    ///< UTF-8, NFC
   std::vector<float> char_confidences; ///< one per code point of `text`, in [0,1]
+  /// One per word of `text` (a run of non-space characters), in [0,1]: the mean of its
+  /// characters' confidences.
+  std::vector<float> word_confidences;
   float confidence = 0;                ///< mean of char_confidences (1 for empty text)
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "image/page_reader.h"
 #include "training/line_dataset.h"
 #include "test_paths.h"
@@ -60,6 +61,32 @@ TEST(Recognizer, ALineReadsAloneAsInABatch) {
     ASSERT_EQ(alone.size(), 1u);
     EXPECT_EQ(alone[0], together[i]) << "line " << i;
     EXPECT_FALSE(alone[0].empty()) << "line " << i;
+  }
+}
+
+TEST(Recognizer, ConfidencesComeOnePerCharacterAndPerWord) {
+  const std::vector<GreyImage> images = sample_lines();
+  ASSERT_GE(images.size(), 5u);
+  Recognizer recognizer(default_model_path());
+  for (const DecodeOptions& options : {best_path(), DecodeOptions{}}) {
+    for (const RecognisedLine& line : recognizer.recognise(images, options)) {
+      const std::u32string text = utf8_to_utf32(line.text);
+      ASSERT_EQ(line.char_confidences.size(), text.size()) << line.text;
+      std::vector<std::string> words = split_words(line.text);
+      ASSERT_EQ(line.word_confidences.size(), words.size()) << line.text;
+      // Each word's confidence is the mean of its characters'.
+      std::size_t c = 0;
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        while (text[c] == U' ') ++c;
+        const std::size_t n = utf8_to_utf32(words[w]).size();
+        float sum = 0;
+        for (std::size_t k = 0; k < n; ++k) sum += line.char_confidences[c + k];
+        EXPECT_NEAR(line.word_confidences[w], sum / n, 1e-5) << words[w];
+        EXPECT_GE(line.word_confidences[w], 0.0f);
+        EXPECT_LE(line.word_confidences[w], 1.0f);
+        c += n;
+      }
+    }
   }
 }
 
