@@ -72,6 +72,12 @@ const char* const kUsage =
     "error, the others are still written); 2 usage error or unusable model file (nothing\n"
     "is read).\n"
     "\n"
+    "Sub-commands (each has its own --help):\n"
+    "  ocr eval     CER and WER of a model on line images with NAME.gt.txt\n"
+    "  ocr train    train or fine-tune a model on line images and ALTO pages\n"
+    "  ocr synth    render degraded typewritten lines or pages, and text corpora\n"
+    "  ocr lm       build the language models (lang-*.lm) from text\n"
+    "\n"
     "Options";
 
 /// Prints a usage error the way every option error is reported, and gives status 2.
@@ -177,6 +183,7 @@ int run_read(int argc, char** argv) {
     ("tsv", "write one tab-separated row per text line (box, confidence, text) instead of text; NAME.tsv with -o")
     ("lang,l", po::value(&languages)->value_name("LANGS"),
      "languages, Tesseract codes joined by '+' (eng deu fra ces slk dan pol hun rus ukr bel bul); default: all")
+    ("no-lm", "no language model: CTC best path, the image alone")
     ("dpi", po::value(&dpi)->value_name("N"), "resolution of the scans, when the files' own is missing or wrong")
     ("model", po::value(&model_path)->value_name("FILE"), "recognition model (default: the shipped platen.platen)")
     ("precision", po::value(&precision)->value_name("P"),
@@ -223,6 +230,10 @@ int run_read(int argc, char** argv) {
       throw UsageError("--dpi " + std::to_string(dpi) + " is not a plausible scan resolution (" +
                        std::to_string(kMinDpi) + "-" + std::to_string(kMaxDpi) + ")");
     if (vm.count("lang")) options.decode.languages = parse_languages(languages);
+    if (vm.count("no-lm")) {
+      if (vm.count("lang")) throw UsageError("-l chooses language models; it cannot go with --no-lm");
+      options.decode.use_language_model = false;
+    }
     if (!output_dir.empty()) {
       check_distinct_stems(inputs, vm.count("tsv") ? ".tsv" : ".txt");
       std::error_code ec;

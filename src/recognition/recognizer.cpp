@@ -95,8 +95,26 @@ struct Recognizer::Impl {
 
 Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& options)
     : Recognizer(std::make_shared<const Model>(Model::load(model_path)), options) {
-  model_dir_ = std::filesystem::path(model_path).parent_path().string();
-  if (model_dir_.empty()) model_dir_ = ".";
+  namespace fs = std::filesystem;
+  auto has_language_files = [](const fs::path& dir) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind("lang-", 0) == 0 && it->path().extension() == ".lm") return true;
+    }
+    return false;
+  };
+  fs::path own = fs::path(model_path).parent_path();
+  if (own.empty()) own = ".";
+  model_dir_ = own.string();
+  if (!has_language_files(own)) {
+    try {
+      const fs::path shipped = fs::path(default_model_path()).parent_path();
+      if (has_language_files(shipped)) model_dir_ = shipped.string();
+    } catch (const ModelError&) {
+      // No shipped models either: decoding falls back to the image alone.
+    }
+  }
 }
 
 Recognizer::Recognizer(std::shared_ptr<const Model> model, const RecognizerOptions& options)

@@ -68,8 +68,9 @@ class Recognizer {
   /// for still runs in f32).
   Precision precision() const { return precision_; }
 
-  /// Folder the model was loaded from, where its language files are looked up ("" when the
-  /// model was given in memory: no language model then).
+  /// Folder where the language files (lang-*.lm) are looked up: the model's own when it holds
+  /// any, else the shipped models' (a fine-tuned model keeps the shipped language models);
+  /// "" when the model was given in memory: no language model then.
   const std::string& model_dir() const { return model_dir_; }
 
  private:

@@ -29,7 +29,8 @@ struct TrainOptions {
   /// or resumed model gets new output classes (Model::extend_alphabet), a fresh one a larger
   /// output layer. Logged as "alphabet extended by N characters: ...".
   bool extend_alphabet = false;
-  std::string network = "C3x3:16 M2x2 C3x3:32 M2x2 C3x3:64 C3x3:64 M2x1 C3x3:128 CHx3:192 C1x3:192 O";
+  /// Layer layout of a fresh model: that of the shipped models/platen.platen.
+  std::string network = "C3x3:16 M2x2 C3x3:32 M2x2 C3x3:64 C3x3:64 M2x1 C3x3:128 CHx3:256 C1x5:256 O";
   double learning_rate = 1e-3;
   double max_minutes = 0;       ///< stop after this long (0 = no limit)
   std::int64_t max_iterations = 0;  ///< stop after this many updates in total (0 = no limit)

@@ -392,5 +392,12 @@ TEST_F(ReadCommand, TimingsGoToStandardErrorOnly) {
   }
 }
 
+TEST_F(ReadCommand, NoLmAndLanguagesTogetherAreAUsageError) {
+  const Outcome both = ocr("--no-lm -l eng " + q(pages_[0]));
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.err.find("--no-lm"), std::string::npos) << both.err;
+  EXPECT_EQ(ocr("--no-lm " + q(pages_[0])).status, 0);
+}
+
 }  // namespace
 }  // namespace platen

@@ -90,5 +90,18 @@ TEST(Recognizer, ConfidencesComeOnePerCharacterAndPerWord) {
   }
 }
 
+TEST(Recognizer, AModelWithoutLanguageFilesBesideItUsesTheShippedOnes) {
+  // A fine-tuned model saved elsewhere keeps the language models that ship with Platen.
+  const std::string dir = test::make_temp_dir();
+  const std::string copy = dir + "/tuned.platen";
+  std::filesystem::copy_file(default_model_path(), copy);
+  Recognizer tuned(copy);
+  EXPECT_EQ(tuned.model_dir(), std::filesystem::path(default_model_path()).parent_path().string());
+  // With a language file of its own beside it, the model's folder is used.
+  std::filesystem::copy_file(std::filesystem::path(default_model_path()).parent_path() / "lang-eng.lm",
+                             dir + "/lang-eng.lm");
+  EXPECT_EQ(Recognizer(copy).model_dir(), dir);
+}
+
 }  // namespace
 }  // namespace platen
