@@ -69,8 +69,9 @@ const char* const kUsage =
     "  ocr --tsv -o out/ scans/*.jpg         line boxes and text, one out/NAME.tsv per image\n"
     "\n"
     "Exit status: 0 every page was read; 1 some pages failed (each is named on standard\n"
-    "error, the others are still written); 2 usage error or unusable model file (nothing\n"
-    "is read).\n"
+    "error, the others are still written; on standard output a failed page keeps its place\n"
+    "as an empty page, or an empty line with --line); 2 usage error or unusable model or\n"
+    "language file (nothing is read).\n"
     "\n"
     "Sub-commands (each has its own --help):\n"
     "  ocr eval     CER and WER of a model on line images with NAME.gt.txt\n"
@@ -220,6 +221,8 @@ int run_read(int argc, char** argv) {
       if (files_from == "-" && std::count(inputs.begin(), inputs.end(), "-") > 0)
         throw UsageError("standard input cannot be both the --files-from list and an image");
       std::vector<std::string> listed = read_file_list(files_from);
+      if (files_from == "-" && std::count(listed.begin(), listed.end(), "-") > 0)
+        throw UsageError("standard input cannot be both the --files-from list and an image");
       inputs.insert(inputs.end(), listed.begin(), listed.end());
     }
     if (inputs.empty()) throw UsageError("no input images given");
@@ -254,6 +257,7 @@ int run_read(int argc, char** argv) {
   try {
     if (model_path.empty()) model_path = default_model_path();
     recognizer = std::make_unique<Recognizer>(model_path, recognizer_options);
+    recognizer->load_language_model(options.decode);
   } catch (const Error& e) {
     std::cerr << "ocr: " << e.what() << "\n";
     return 2;

@@ -69,11 +69,14 @@ int run_train(int argc, char** argv) {
       std::size_t eq = d.rfind('=');
       s.folder = d.substr(0, eq);
       if (eq != std::string::npos) {
+        const std::string text = d.substr(eq + 1);
+        std::size_t used = 0;
         try {
-          s.weight = std::stod(d.substr(eq + 1));
+          s.weight = std::stod(text, &used);
         } catch (const std::exception&) {
-          throw UsageError("bad weight in --data " + d);
+          used = 0;
         }
+        if (used == 0 || used != text.size()) throw UsageError("bad weight in --data " + d);
       }
       o.sources.push_back(s);
     }

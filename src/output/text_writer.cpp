@@ -80,7 +80,8 @@ void TextWriter::flush_file() {
 
   bool any_ok = false;
   for (const PageText& p : pages) any_ok = any_ok || p.ok;
-  if (!any_ok) return;
+  // No file for an input that gave nothing; on a stream it keeps its slot (below).
+  if (!any_ok && !out_) return;
 
   const bool tsv = format_ == OutputFormat::tsv;
   std::string content;
@@ -92,6 +93,7 @@ void TextWriter::flush_file() {
     for (std::size_t i = 0; i < pages.size(); ++i) {
       if (i > 0 && form_feeds_) content += '\f';
       if (pages[i].ok) content += pages[i].text;
+      else if (!form_feeds_) content += '\n';  // --line: one line per input, failed or not
     }
   }
 

@@ -69,9 +69,10 @@ struct PageText {
 /// have arrived.
 ///
 /// Notes:
-///  1. A file whose pages all failed writes nothing: no empty .txt, no stray form feed.
-///  2. A file with some failed pages keeps an empty slot for each of them, so page N of the
-///     output is page N of the input (count the form feeds to find a page).
+///  1. In directory mode, a file whose pages all failed writes nothing: no empty .txt.
+///  2. A failed page keeps an empty slot (an empty line without form feeds), and so does a
+///     whole failed file on a stream, so page N of the output is page N of the input (count
+///     the form feeds, or the lines with --line, to find a page).
 ///  3. Stream mode puts '\f' between consecutive written files' pages too, so the stream is
 ///     one page sequence; directory mode writes DIR/<stem>.txt atomically (temporary name in
 ///     DIR, then rename: a reader never sees a partial file).

@@ -232,10 +232,12 @@ Model Model::deserialise(const std::vector<std::uint8_t>& bytes, const std::stri
 }
 
 Model Model::load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw ModelError("model file " + path + " is a folder, not a model");
   std::vector<std::uint8_t> bytes;
   try {
     bytes = read_file_bytes(path);
-  } catch (const Error&) {
+  } catch (const std::exception&) {
     throw ModelError("cannot open model file " + path);
   }
   return deserialise(bytes, path);

@@ -129,6 +129,10 @@ Recognizer::Recognizer(std::shared_ptr<const Model> model, const RecognizerOptio
 
 Recognizer::~Recognizer() = default;
 
+void Recognizer::load_language_model(const DecodeOptions& options) const {
+  if (options.use_language_model && !model_dir_.empty()) impl_->language_model(model_dir_, options.languages);
+}
+
 std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& images, const DecodeOptions& options,
                                                   RecognitionTimings* timings) const {
   using Clock = std::chrono::steady_clock;

@@ -61,6 +61,10 @@ class Recognizer {
   std::vector<RecognisedLine> recognise(const std::vector<GreyImage>& lines, const DecodeOptions& options = {},
                                         RecognitionTimings* timings = nullptr) const;
 
+  /// Loads (and keeps) the language model that `options` ask for, so that a missing or
+  /// corrupt lang-*.lm is found before any line is read. Throws ModelError.
+  void load_language_model(const DecodeOptions& options) const;
+
   const Model& model() const { return *model_; }
 
   /// Arithmetic the network runs in: f32 or bf16 (options.precision resolved for this CPU by

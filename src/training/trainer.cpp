@@ -222,8 +222,16 @@ std::string format_duration(double seconds) {
 }  // namespace
 
 void train(const TrainOptions& options, const std::function<void(const std::string&)>& log) {
-  if (options.sources.empty()) throw UsageError("ocr train: give at least one --data folder");
-  if (options.output_model.empty()) throw UsageError("ocr train: give --output MODEL");
+  if (options.sources.empty()) throw UsageError("give at least one --data folder");
+  if (options.output_model.empty()) throw UsageError("give --output MODEL");
+  for (const TrainingSource& s : options.sources)
+    if (!(s.weight > 0) || !std::isfinite(s.weight))
+      throw UsageError("the weight of --data " + s.folder + " must be a positive number");
+  if (!(options.learning_rate > 0) || !std::isfinite(options.learning_rate))
+    throw UsageError("--lr must be a positive number");
+  if (options.validate_every < 1) throw UsageError("--validate-every must be at least 1");
+  if (options.max_minutes < 0) throw UsageError("--max-minutes cannot be negative");
+  if (options.batch_columns < 1) throw UsageError("--batch-columns must be at least 1");
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   tbb::global_control tbb_threads(tbb::global_control::max_allowed_parallelism, threads);
   omp_set_num_threads(threads);  // one training stream: oneDNN may use every core

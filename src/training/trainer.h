@@ -47,7 +47,9 @@ struct TrainOptions {
 /// Trains until a limit in `options` is reached, printing progress to `log` (a progress line
 /// with loss, CER, lines/s and ETA, and validation CER at intervals). Writes the best model
 /// atomically to options.output_model and a checkpoint every few minutes.
-/// Throws DataError (no data), ModelError (bad init model or checkpoint), Error (I/O).
+/// Throws UsageError (no data or output given; weights, --lr, --validate-every,
+/// --max-minutes or --batch-columns out of range), DataError (no data), ModelError (bad init
+/// model or checkpoint), Error (I/O).
 void train(const TrainOptions& options, const std::function<void(const std::string&)>& log);
 
 }  // namespace platen

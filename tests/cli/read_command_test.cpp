@@ -160,7 +160,8 @@ TEST_F(ReadCommand, BatchWithOneBadFileStillOutputsTheGoodOnes) {
   ASSERT_EQ(second.status, 0) << second.err;
   const Outcome o = ocr(q(pages_[0]) + " " + q(missing) + " " + q(pages_[1]));
   EXPECT_EQ(o.status, 1);
-  EXPECT_EQ(o.out, first.out + "\f" + second.out);
+  // The missing file keeps its (empty) slot, so page N of the output is input N.
+  EXPECT_EQ(o.out, first.out + "\f\f" + second.out);
   EXPECT_EQ(lines_of(o.err).size(), 1u) << o.err;
   EXPECT_NE(o.err.find(missing), std::string::npos) << o.err;
 }

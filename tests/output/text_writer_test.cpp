@@ -58,13 +58,22 @@ TEST(TextWriter, FailedPageKeepsAnEmptySlotInItsFile) {
   EXPECT_EQ(out.str(), "one\n\f\fthree\n");
 }
 
-TEST(TextWriter, FileWhosePagesAllFailedWritesNothing) {
+TEST(TextWriter, FileWhosePagesAllFailedKeepsItsSlotOnAStream) {
   std::ostringstream out;
   TextWriter writer(out);
   writer.add(page("a.png", 0, 1, "one\n"));
   writer.add(page("missing.png", 0, 1, "", false));
   writer.add(page("c.png", 0, 1, "three\n"));
-  EXPECT_EQ(out.str(), "one\n\fthree\n");
+  EXPECT_EQ(out.str(), "one\n\f\fthree\n");
+}
+
+TEST(TextWriter, FailedLineKeepsAnEmptyLineWithoutFormFeeds) {
+  std::ostringstream out;
+  TextWriter writer(out, false);
+  writer.add(page("a.png", 0, 1, "one\n"));
+  writer.add(page("missing.png", 0, 1, "", false));
+  writer.add(page("c.png", 0, 1, "three\n"));
+  EXPECT_EQ(out.str(), "one\n\nthree\n");
 }
 
 TEST(TextWriter, WithoutFormFeedsPagesAreJustConcatenated) {
