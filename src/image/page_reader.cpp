@@ -140,6 +140,21 @@ void check_header(const std::vector<std::uint8_t>& bytes, int format, int page_i
          "image is " + std::to_string(w) + "x" + std::to_string(h) + " px, over the limit of " +
              std::to_string(kMaxImageSide) + " px a side; split or downscale it");
   }
+  const double pixels = static_cast<double>(w) * h;
+  if (pixels > kMaxImagePixels) {
+    fail(name, page_index,
+         "image is " + std::to_string(w) + "x" + std::to_string(h) + " px, over the limit of " +
+             std::to_string(static_cast<long>(kMaxImagePixels / 1e6)) + " Mpx; split or downscale it");
+  }
+  // A header can claim any size; the data must be able to hold it. Raw PNM stores every
+  // sample; deflate (PNG) compresses at most 1032:1. This refuses a tiny file claiming a
+  // huge image before gigabytes are allocated for it.
+  const double raw_bytes = pixels * std::max(1, spp) * std::max(1, bps) / 8.0;
+  const double data_bytes = static_cast<double>(bytes.size());
+  const bool raw_pnm = format == IFF_PNM && bytes.size() >= 2 && bytes[0] == 'P' && bytes[1] >= '4' && bytes[1] <= '6';
+  if ((raw_pnm && data_bytes < raw_bytes) || (format == IFF_PNG && data_bytes * 1032.0 < raw_bytes))
+    fail(name, page_index, "the file is too short for the " + std::to_string(w) + "x" + std::to_string(h) +
+                               " px its header claims (corrupt or truncated file)");
 }
 
 // Brings a decoded Pix to one of the depths PageImage promises (1, 8 or 32 bpp without

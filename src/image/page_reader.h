@@ -13,6 +13,8 @@ namespace platen {
 
 /// Largest side accepted, px; larger images are refused rather than risk exhausting memory.
 constexpr int kMaxImageSide = 30000;
+/// Largest image area accepted, px: an A3 page at 1200 ppi is 2.8e8.
+constexpr double kMaxImagePixels = 3.0e8;
 
 /// One page of an input file, as decoded.
 struct PageImage {
@@ -26,7 +28,8 @@ struct PageImage {
 int count_image_pages(const std::string& path);
 
 /// Decodes page `page_index` of `path`. Throws ImageError (missing, not an image, truncated,
-/// zero-sized, over kMaxImageSide) naming the file and page.
+/// zero-sized, over kMaxImageSide or kMaxImagePixels, or a file too short for the size its
+/// header claims) naming the file and page.
 /// Notes: (1) the size is checked from the header before decoding, so a huge image costs no
 /// memory; (2) truncation is detected from the JPEG end-of-image marker / PNG IEND chunk and
 /// from Leptonica refusing short TIFF strips and PNM data; (3) messages count pages from 1

@@ -2,6 +2,7 @@
 // Leptonica's writers (or byte by byte, for damaged files), and read back.
 
 #include "image/page_reader.h"
+#include "core/binary_io.h"
 
 #include <gtest/gtest.h>
 
@@ -321,6 +322,29 @@ TEST(PageReaderErrors, MissingFileNamesTheFile) {
   EXPECT_TRUE(contains(msg, path)) << msg;
   EXPECT_TRUE(contains(msg, "no such file")) << msg;
   EXPECT_THROW(count_image_pages(path), ImageError);
+}
+
+TEST(PageReaderErrors, TinyFilesClaimingHugeImagesAreRefusedBeforeDecoding) {
+  const std::string dir = test::make_temp_dir();
+  auto bytes_of = [](const std::string& text) { return std::vector<std::uint8_t>(text.begin(), text.end()); };
+  // 24 bytes claiming 5000x5000 RGB pixels (75 MB of samples).
+  const std::string short_pnm = write_bytes(dir, "short.ppm", bytes_of("P6\n5000 5000\n255\nabc"));
+  EXPECT_TRUE(contains(image_error_of([&] { read_image_page(short_pnm, 0); }), "too short")) << short_pnm;
+  // Within the side limit but over the area limit.
+  const std::string vast = write_bytes(dir, "vast.ppm", bytes_of("P6\n25000 25000\n255\nabc"));
+  EXPECT_TRUE(contains(image_error_of([&] { read_image_page(vast, 0); }), "Mpx"));
+  // A PNG whose data could not inflate to the size it claims.
+  PixPtr small = make_grey(300, 200);
+  std::string png = write(dir, "small.png", small.get(), IFF_PNG);
+  std::vector<std::uint8_t> data = read_file_bytes(png);
+  // IHDR width and height are the big-endian words at bytes 16 and 20.
+  for (int i : {16, 20}) data[i] = 0, data[i + 1] = 0, data[i + 2] = 0x3a, data[i + 3] = 0x98;  // 15000
+  // The chunk's CRC (over type and data, bytes 12-28) goes at bytes 29-32.
+  const std::uint32_t crc = crc32_of(data.data() + 12, 17);
+  for (int k = 0; k < 4; ++k) data[29 + k] = static_cast<std::uint8_t>(crc >> (24 - 8 * k));
+  const std::string lying = write_bytes(dir, "lying.png", data);
+  const std::string lie = image_error_of([&] { read_image_page(lying, 0); });
+  EXPECT_TRUE(contains(lie, "too short")) << lie;
 }
 
 TEST(PageReaderErrors, NonImageAndEmptyFilesAreRefused) {
