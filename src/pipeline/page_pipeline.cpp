@@ -16,6 +16,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "core/errors.h"
@@ -203,10 +204,12 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
     t.segment = seconds_since(start);
-    // The orientation detector guesses on Cyrillic (few ascenders) and can turn an upright
-    // page upside down or sideways; when it was unsure, or turned the page, the recognizer
-    // has the last word: the page as turned, turned by 180° more, and, after a doubtful
-    // quarter turn, the page as found and upside down are read, and the best is kept.
+    // The orientation detector guesses on Cyrillic (few ascenders), can turn an upright page
+    // upside down or sideways, and leaves some pages undecided; when it was unsure, or turned
+    // the page, the recognizer has the last word. The page as turned and turned by 180° more
+    // are read; after a doubtful quarter turn, also the page as found and upside down; and
+    // when an undecided page reads poorly both ways, also turned by a quarter either way.
+    // The orientation read with the highest confidence is kept.
     const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
     if (detected && lines.size() >= 2 &&
         (prepared.orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
@@ -217,36 +220,44 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
         return images;
       };
       const int detected_turns = prepared.orientation_degrees / 90;
-      std::vector<GreyImage> images = crops_of(lines);
-      double best = reading_confidence(images, recognizer, false);
+      double best = -1;
       int best_turns = detected_turns;
-      const double flipped = reading_confidence(images, recognizer, true);
-      if (flipped > best + kOrientationReadingMargin) {
-        best = flipped;
-        best_turns = (detected_turns + 2) % 4;
-      }
-      std::optional<std::pair<PreparedPage, std::vector<TextLine>>> as_found;
-      if (detected_turns % 2 == 1 && prepared.orientation_confidence < kSureOrientationConfidence) {
-        PrepareOptions unturned = options.prepare;
-        unturned.quarter_turns = 0;
-        PreparedPage p0 = prepare_page(page, unturned);
-        std::vector<TextLine> l0 = find_text_lines(p0, options.layout);
-        std::vector<GreyImage> i0 = crops_of(l0);
-        const double upright = reading_confidence(i0, recognizer, false);
-        const double upside_down = reading_confidence(i0, recognizer, true);
-        if (std::max(upright, upside_down) > best + kOrientationReadingMargin) {
-          best_turns = upright >= upside_down ? 0 : 2;
-          if (best_turns == 0) as_found.emplace(std::move(p0), std::move(l0));
+      std::optional<std::pair<PreparedPage, std::vector<TextLine>>> chosen;  // prepared at best_turns
+      // Reads the page prepared with `turns` as it is and turned by 180°, keeping the better.
+      auto consider = [&](int turns, PreparedPage p, std::vector<TextLine> ls) {
+        const std::vector<GreyImage> images = crops_of(ls);
+        const double as_is = reading_confidence(images, recognizer, false);
+        const double flipped = reading_confidence(images, recognizer, true);
+        const double margin = best < 0 ? 0.0 : kOrientationReadingMargin;
+        if (as_is >= flipped && as_is > best + margin) {
+          best = as_is, best_turns = turns;
+          chosen.emplace(std::move(p), std::move(ls));
+        } else if (flipped > as_is && flipped > best + margin) {
+          best = flipped, best_turns = (turns + 2) % 4;
+          chosen.reset();  // prepared again below, turned
         }
+      };
+      auto prepared_at = [&](int turns) {
+        PrepareOptions o = options.prepare;
+        o.quarter_turns = turns;
+        PreparedPage p = prepare_page(page, o);
+        std::vector<TextLine> ls = find_text_lines(p, options.layout);
+        return std::make_pair(std::move(p), std::move(ls));
+      };
+      const double detected_confidence = prepared.orientation_confidence;
+      consider(detected_turns, std::move(prepared), std::move(lines));
+      if (detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence) {
+        auto [p, ls] = prepared_at(0);
+        consider(0, std::move(p), std::move(ls));
+      } else if (detected_turns == 0 && detected_confidence <= 0.0 && best < kPoorReadingConfidence) {
+        auto [p, ls] = prepared_at(1);
+        consider(1, std::move(p), std::move(ls));
       }
-      if (as_found) {
-        prepared = std::move(as_found->first);
-        lines = std::move(as_found->second);
-      } else if (best_turns != detected_turns) {
-        PrepareOptions turned = options.prepare;
-        turned.quarter_turns = best_turns;
-        prepared = prepare_page(page, turned);
-        lines = find_text_lines(prepared, options.layout);
+      if (chosen) {
+        prepared = std::move(chosen->first);
+        lines = std::move(chosen->second);
+      } else {
+        std::tie(prepared, lines) = prepared_at(best_turns);
       }
       t.deskew += seconds_since(start);
     }
