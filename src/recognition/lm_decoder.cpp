@@ -547,21 +547,27 @@ void LanguageModel::add(std::shared_ptr<const LanguagePack> pack) {
   packs_.push_back(std::move(pack));
 }
 
+std::vector<std::string> language_codes_in(const std::string& models_dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> codes;
+  std::error_code ec;
+  for (fs::directory_iterator it(models_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.size() > 8 && name.compare(0, 5, "lang-") == 0 &&
+        name.compare(name.size() - 3, 3, ".lm") == 0)
+      codes.push_back(name.substr(5, name.size() - 8));
+  }
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
 LanguageModel LanguageModel::load(const std::string& models_dir,
                                   const std::vector<std::string>& languages) {
   namespace fs = std::filesystem;
   auto file_of = [&](const std::string& code) {
     return (fs::path(models_dir) / ("lang-" + code + ".lm")).string();
   };
-  std::vector<std::string> available;
-  std::error_code ec;
-  for (fs::directory_iterator it(models_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (name.size() > 8 && name.compare(0, 5, "lang-") == 0 &&
-        name.compare(name.size() - 3, 3, ".lm") == 0)
-      available.push_back(name.substr(5, name.size() - 8));
-  }
-  std::sort(available.begin(), available.end());
+  const std::vector<std::string> available = language_codes_in(models_dir);
 
   LanguageModel model;
   if (languages.empty()) {

@@ -141,6 +141,10 @@ struct LanguagePack {
   static LanguagePack load(const std::string& path);
 };
 
+/// Language codes of the `lang-<code>.lm` files in `models_dir`, sorted; empty when there
+/// are none or the folder cannot be read. Never throws.
+std::vector<std::string> language_codes_in(const std::string& models_dir);
+
 /// The languages used for one decoding run: one pack, or several mixed with equal weights
 /// (linear interpolation of their character probabilities; a word is known when any
 /// pack knows it). Cheap to copy (packs are shared). Thread-safe for concurrent reads.

@@ -98,14 +98,7 @@ struct Recognizer::Impl {
 Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& options)
     : Recognizer(std::make_shared<const Model>(Model::load(model_path)), options) {
   namespace fs = std::filesystem;
-  auto has_language_files = [](const fs::path& dir) {
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      if (name.rfind("lang-", 0) == 0 && it->path().extension() == ".lm") return true;
-    }
-    return false;
-  };
+  auto has_language_files = [](const fs::path& dir) { return !language_codes_in(dir.string()).empty(); };
   fs::path own = fs::path(model_path).parent_path();
   if (own.empty()) own = ".";
   model_dir_ = own.string();
