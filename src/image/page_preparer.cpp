@@ -259,17 +259,16 @@ double find_skew(Pix* analysis, double max_degrees) {
   return angle;
 }
 
-// Reduces `binary` by powers of two until its resolution is at most max_dpi, setting
-// *reduced_dpi to the result's
+// Reduces `binary` by powers of two until its resolution is at most kAnalysisMaxDpi
 // (Leptonica's rank reduction at level 1 keeps thin strokes: a pixel is ink when any of its 4
 // sources is).
-PixPtr analysis_binary(Pix* binary, int dpi, int max_dpi, int* reduced_dpi) {
+PixPtr analysis_binary(Pix* binary, int dpi) {
   PixPtr a = share(binary);
-  *reduced_dpi = dpi;
-  while (*reduced_dpi > max_dpi && pixGetWidth(a.get()) > 400 && pixGetHeight(a.get()) > 400) {
+  for (int factor = 1;
+       dpi / factor > kAnalysisMaxDpi && pixGetWidth(a.get()) > 400 && pixGetHeight(a.get()) > 400;
+       factor *= 2) {
     a = adopt(pixReduceRankBinary2(a.get(), 1, nullptr));
     if (!a) throw ImageError("out of memory reducing the page for analysis");
-    *reduced_dpi /= 2;
   }
   return a;
 }
@@ -422,8 +421,7 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     // faces, so either will do.
     const int rough_dpi = choose_dpi(
         options, page.dpi, std::max(size.height_px, size.width_px) * 0.9, size.components);
-    int analysis_dpi = 0;
-    PixPtr analysis = analysis_binary(binary.get(), rough_dpi, kAnalysisMaxDpi, &analysis_dpi);
+    PixPtr analysis = analysis_binary(binary.get(), rough_dpi);
     if (options.quarter_turns >= 0) {
       quarter_turns = options.quarter_turns % 4;
       PixPtr turned = quarter_turns ? adopt(pixRotateOrth(analysis.get(), quarter_turns)) : share(analysis.get());
