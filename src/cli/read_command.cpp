@@ -218,12 +218,11 @@ int run_read(int argc, char** argv) {
   try {
     recognizer_options.precision = parse_precision(precision);
     if (vm.count("files-from")) {
+      std::vector<std::string> listed = read_file_list(files_from);
+      inputs.insert(inputs.end(), listed.begin(), listed.end());
+      // Given on the command line or inside the list read from it, alike.
       if (files_from == "-" && std::count(inputs.begin(), inputs.end(), "-") > 0)
         throw UsageError("standard input cannot be both the --files-from list and an image");
-      std::vector<std::string> listed = read_file_list(files_from);
-      if (files_from == "-" && std::count(listed.begin(), listed.end(), "-") > 0)
-        throw UsageError("standard input cannot be both the --files-from list and an image");
-      inputs.insert(inputs.end(), listed.begin(), listed.end());
     }
     if (inputs.empty()) throw UsageError("no input images given");
     if (std::count(inputs.begin(), inputs.end(), "-") > 1)
