@@ -20,22 +20,29 @@ double mean_char_confidence(const std::vector<RecognisedLine>& lines) {
 
 }  // namespace
 
-double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer& recognizer, bool turned,
-                          std::size_t sample) {
+double reading_confidence(const std::vector<const GreyImage*>& lines, const Recognizer& recognizer,
+                          bool turned, std::size_t sample) {
   std::vector<std::size_t> order(lines.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lines[a].width > lines[b].width; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lines[a]->width > lines[b]->width; });
   order.resize(std::min(sample, order.size()));
   if (order.empty()) return 0.0;
   std::vector<GreyImage> picked;
   for (std::size_t i : order) {
-    picked.push_back(lines[i]);
+    picked.push_back(*lines[i]);
     // Row-major pixels: reversing them turns the image by 180°.
     if (turned) std::reverse(picked.back().pixels.begin(), picked.back().pixels.end());
   }
   DecodeOptions best_path;
   best_path.use_language_model = false;
   return mean_char_confidence(recognizer.recognise(picked, best_path));
+}
+
+double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer& recognizer, bool turned,
+                          std::size_t sample) {
+  std::vector<const GreyImage*> pointers;
+  for (const GreyImage& l : lines) pointers.push_back(&l);
+  return reading_confidence(pointers, recognizer, turned, sample);
 }
 
 }  // namespace platen

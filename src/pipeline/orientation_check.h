@@ -18,6 +18,9 @@ constexpr double kSureOrientationConfidence = 8.0;
 /// with `turned`, turned by 180°. An upright line read upside down gives short,
 /// low-confidence text, so a few lines tell the orientation apart. In [0, 1]; 0 for no lines.
 /// `lines`: grey line crops as the layout stage cut them. Throws what Recognizer throws.
+double reading_confidence(const std::vector<const GreyImage*>& lines, const Recognizer& recognizer,
+                          bool turned, std::size_t sample = 6);
+/// The same for crops held by value.
 double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer& recognizer, bool turned,
                           std::size_t sample = 6);
 

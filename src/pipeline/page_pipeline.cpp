@@ -215,8 +215,8 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
         (prepared.orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
       start = Clock::now();
       auto crops_of = [](const std::vector<TextLine>& ls) {
-        std::vector<GreyImage> images;
-        for (const TextLine& l : ls) images.push_back(l.image);
+        std::vector<const GreyImage*> images;
+        for (const TextLine& l : ls) images.push_back(&l.image);
         return images;
       };
       const int detected_turns = prepared.orientation_degrees / 90;
@@ -225,7 +225,7 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
       std::optional<std::pair<PreparedPage, std::vector<TextLine>>> chosen;  // prepared at best_turns
       // Reads the page prepared with `turns` as it is and turned by 180°, keeping the better.
       auto consider = [&](int turns, PreparedPage p, std::vector<TextLine> ls) {
-        const std::vector<GreyImage> images = crops_of(ls);
+        const std::vector<const GreyImage*> images = crops_of(ls);
         const double as_is = reading_confidence(images, recognizer, false);
         const double flipped = reading_confidence(images, recognizer, true);
         const double margin = best < 0 ? 0.0 : kOrientationReadingMargin;

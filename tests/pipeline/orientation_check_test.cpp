@@ -48,7 +48,7 @@ TEST(OrientationCheck, UprightLinesReadBetterThanTurnedOnes) {
 
 TEST(OrientationCheck, NoLinesReadWithNoConfidence) {
   Recognizer recognizer(default_model_path());
-  EXPECT_EQ(reading_confidence({}, recognizer, false), 0.0);
+  EXPECT_EQ(reading_confidence(std::vector<GreyImage>{}, recognizer, false), 0.0);
 }
 
 }  // namespace
