@@ -16,27 +16,18 @@
 #include "core/text.h"
 #include "image/page_reader.h"
 #include "image/pix.h"
+#include "training/random_draws.h"
 
 namespace platen {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-// ---- Random draws ---------------------------------------------------------------------------
-// std::uniform_real_distribution and std::normal_distribution are implemented differently by
-// libstdc++ and libc++; turning the generator's raw 32-bit output into numbers here keeps a seed
-// reproducing the same image on every platform.
+using draws::chance;
+using draws::normal;
+using draws::uniform;
+using draws::uniform01;
 
-/// Uniform in [0, 1) with 24 bits of resolution.
-double uniform01(std::mt19937& rng) { return (rng() >> 8) * (1.0 / 16777216.0); }
-double uniform(std::mt19937& rng, double lo, double hi) { return lo + (hi - lo) * uniform01(rng); }
-bool chance(std::mt19937& rng, double p) { return uniform01(rng) < p; }
-/// Gaussian draw by the Box–Muller transform (the second value of the pair is dropped).
-double normal(std::mt19937& rng, double mean, double sd) {
-  double u1 = 1.0 - uniform01(rng);  // (0, 1], so the log is finite
-  double u2 = uniform01(rng);
-  return mean + sd * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
-}
 double clamp(double v, double lo, double hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 /// 4096 standard-normal values from a fixed generator: per-pixel scanner noise indexes this

@@ -9,15 +9,16 @@
 
 #include "core/errors.h"
 #include "core/text.h"
+#include "training/random_draws.h"
 
 namespace platen {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-double uniform01(std::mt19937& rng) { return (rng() >> 8) * (1.0 / 16777216.0); }
-double uniform(std::mt19937& rng, double lo, double hi) { return lo + (hi - lo) * uniform01(rng); }
-bool chance(std::mt19937& rng, double p) { return uniform01(rng) < p; }
+using draws::chance;
+using draws::uniform;
+using draws::uniform01;
 
 // ---- Language guess -------------------------------------------------------------------------
 
