@@ -163,14 +163,43 @@ std::vector<std::string> read_fitted_corpus(const std::string& path) {
   return lines;
 }
 
+/// Creates the output folder (and its parents). Throws DataError when it cannot.
+void make_output_folder(const std::string& out) {
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (!fs::is_directory(out)) throw DataError("cannot create output folder '" + out + "'");
+}
+
+/// Digits of the file numbers for `count` files: at least `min_digits`, more when needed.
+int number_digits(long long count, int min_digits) {
+  int digits = min_digits;
+  long long limit = 1;
+  for (int i = 0; i < min_digits; ++i) limit *= 10;
+  for (long long n = count - 1; n >= limit; n /= 10) ++digits;
+  return digits;
+}
+
+/// Caps TBB's worker threads at `threads` while the result lives; none when `threads` ≤ 0.
+std::unique_ptr<tbb::global_control> thread_limit(int threads) {
+  if (threads <= 0) return nullptr;
+  return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+}
+
+/// One renderer per font. FreeType faces are not thread-safe: every worker thread opens its
+/// own set. Throws what LineRenderer throws.
+using Renderers = std::vector<std::unique_ptr<LineRenderer>>;
+Renderers open_renderers(const std::vector<std::string>& fonts) {
+  Renderers r;
+  for (const auto& f : fonts) r.push_back(std::make_unique<LineRenderer>(f));
+  return r;
+}
+
 int render_lines(const SynthArgs& args) {
   check_fonts(args);
   std::vector<std::u32string> texts;
   for (const auto& line : read_fitted_corpus(args.text)) texts.push_back(utf8_to_utf32(line));
 
-  std::error_code ec;
-  fs::create_directories(args.out, ec);
-  if (!fs::is_directory(args.out)) throw DataError("cannot create output folder '" + args.out + "'");
+  make_output_folder(args.out);
 
   // Lines go through the corpus in a seeded random order, so a short run still mixes sources.
   std::vector<std::size_t> order(texts.size());
@@ -180,20 +209,9 @@ int render_lines(const SynthArgs& args) {
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
   }
 
-  int digits = 6;
-  for (long long n = args.count - 1; n >= 1000000; n /= 10) ++digits;
-
-  std::unique_ptr<tbb::global_control> limit;
-  if (args.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, args.threads);
-
-  // FreeType faces are not thread-safe: every worker thread opens its own set.
-  using Renderers = std::vector<std::unique_ptr<LineRenderer>>;
-  tbb::enumerable_thread_specific<Renderers> per_thread([&] {
-    Renderers r;
-    for (const auto& f : args.fonts) r.push_back(std::make_unique<LineRenderer>(f));
-    return r;
-  });
+  const int digits = number_digits(args.count, 6);
+  const std::unique_ptr<tbb::global_control> limit = thread_limit(args.threads);
+  tbb::enumerable_thread_specific<Renderers> per_thread([&] { return open_renderers(args.fonts); });
   std::vector<LineRecord> records(static_cast<std::size_t>(args.count));
   std::atomic<long long> done{0};
   std::atomic<long long> render_ns{0};  ///< CPU time spent rendering and degrading, all threads
@@ -286,21 +304,10 @@ std::vector<std::string> split_list(const std::string& list) {
 int render_pages(const SynthArgs& args) {
   check_fonts(args);
   const PageCorpus corpus(read_fitted_corpus(args.text), split_list(args.languages));
-  std::error_code ec;
-  fs::create_directories(args.out, ec);
-  if (!fs::is_directory(args.out)) throw DataError("cannot create output folder '" + args.out + "'");
-
-  int digits = 4;
-  for (long long n = args.count - 1; n >= 10000; n /= 10) ++digits;
-  std::unique_ptr<tbb::global_control> limit;
-  if (args.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, args.threads);
-  using Renderers = std::vector<std::unique_ptr<LineRenderer>>;
-  tbb::enumerable_thread_specific<Renderers> per_thread([&] {
-    Renderers r;
-    for (const auto& f : args.fonts) r.push_back(std::make_unique<LineRenderer>(f));
-    return r;
-  });
+  make_output_folder(args.out);
+  const int digits = number_digits(args.count, 4);
+  const std::unique_ptr<tbb::global_control> limit = thread_limit(args.threads);
+  tbb::enumerable_thread_specific<Renderers> per_thread([&] { return open_renderers(args.fonts); });
   PageOptions options;
   options.clean = args.clean;
 
