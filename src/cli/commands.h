@@ -9,5 +9,6 @@ int run_train(int argc, char** argv);  ///< `ocr train`
 int run_synth(int argc, char** argv);  ///< `ocr synth`
 int run_eval(int argc, char** argv);   ///< `ocr eval`
 int run_lm(int argc, char** argv);     ///< `ocr lm` — build a language model file
+int run_calibrate(int argc, char** argv);  ///< `ocr calibrate` — activation ranges for int8
 
 }  // namespace platen::cli

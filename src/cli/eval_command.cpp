@@ -196,7 +196,7 @@ int run_eval(int argc, char** argv) {
     ("lang,l", po::value(&languages), "languages for the LM, joined by '+' (e.g. eng+deu)")
     ("no-lm", "best-path decoding only")
     ("precision", po::value(&precision)->value_name("P"),
-     "arithmetic of the network: f32, bf16, or auto (default: bf16 where the CPU has AMX, else f32)")
+     "arithmetic of the network: f32, bf16, int8, or auto (default: int8 for a calibrated model on a CPU with VNNI, else bf16 where the CPU has AMX, else f32)")
     ("per-file", "also print the scores of every file")
     ("text", "score two text files: REF.txt HYP.txt");
   po::options_description hidden;

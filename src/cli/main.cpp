@@ -1,5 +1,5 @@
 // `ocr`: a thin command over the Platen library. The first argument picks a sub-command
-// (train, synth, eval, lm); anything else is the main job, reading images.
+// (train, synth, eval, lm, calibrate); anything else is the main job, reading images.
 
 #include <cstring>
 #include <exception>
@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       if (std::strcmp(sub, "synth") == 0) return platen::cli::run_synth(argc - 1, argv + 1);
       if (std::strcmp(sub, "eval") == 0) return platen::cli::run_eval(argc - 1, argv + 1);
       if (std::strcmp(sub, "lm") == 0) return platen::cli::run_lm(argc - 1, argv + 1);
+      if (std::strcmp(sub, "calibrate") == 0) return platen::cli::run_calibrate(argc - 1, argv + 1);
     }
     return platen::cli::run_read(argc, argv);
   } catch (const std::exception& e) {

@@ -78,6 +78,7 @@ const char* const kUsage =
     "  ocr train    train or fine-tune a model on line images and ALTO pages\n"
     "  ocr synth    render degraded typewritten lines or pages, and text corpora\n"
     "  ocr lm       build the language models (lang-*.lm) from text\n"
+    "  ocr calibrate  record a model's activation ranges so that it runs in int8\n"
     "\n"
     "Options";
 
@@ -188,7 +189,7 @@ int run_read(int argc, char** argv) {
     ("dpi", po::value(&dpi)->value_name("N"), "resolution of the scans, when the files' own is missing or wrong")
     ("model", po::value(&model_path)->value_name("FILE"), "recognition model (default: the shipped platen.platen)")
     ("precision", po::value(&precision)->value_name("P"),
-     "arithmetic of the network: f32, bf16, or auto (default: bf16 where the CPU has AMX, else f32)")
+     "arithmetic of the network: f32, bf16, int8, or auto (default: int8 for a calibrated model on a CPU with VNNI, else bf16 where the CPU has AMX, else f32)")
     ("timings", "print the time of each stage, per page and in total, to standard error");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->composing());

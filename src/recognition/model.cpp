@@ -190,6 +190,7 @@ std::vector<std::uint8_t> Model::serialise() const {
     w.floats(weights[i]);
     w.floats(biases[i]);
   }
+  w.floats(activation_ranges);
   w.finish_with_crc();
   return w.bytes;
 }
@@ -204,9 +205,9 @@ Model Model::deserialise(const std::vector<std::uint8_t>& bytes, const std::stri
                      "; re-download or retrain it");
   // The version is checked before the checksum so an old file gets the helpful message.
   std::uint32_t version = bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (std::uint32_t(bytes[11]) << 24);
-  if (version != kModelFormatVersion)
-    throw ModelError(name + ": model format version " + std::to_string(version) +
-                     ", this build reads version " + std::to_string(kModelFormatVersion) +
+  if (version < kOldestModelFormatVersion || version > kModelFormatVersion)
+    throw ModelError(name + ": model format version " + std::to_string(version) + ", this build reads versions " +
+                     std::to_string(kOldestModelFormatVersion) + " to " + std::to_string(kModelFormatVersion) +
                      "; use a matching Platen or retrain");
   BinaryReader r = BinaryReader::checked<ModelError>(bytes, name);
   char magic[sizeof kMagic];
@@ -226,6 +227,11 @@ Model Model::deserialise(const std::vector<std::uint8_t>& bytes, const std::stri
     m.weights.push_back(
         r.floats(static_cast<std::size_t>(s.out_channels) * s.in_channels * s.kernel_h * s.kernel_w));
     m.biases.push_back(r.floats(static_cast<std::size_t>(s.out_channels)));
+  }
+  if (version >= 2) {
+    m.activation_ranges = r.floats();
+    if (!m.activation_ranges.empty() && m.activation_ranges.size() != shapes.size())
+      throw ModelError(name + ": activation ranges do not match the layout; the file is corrupt");
   }
   if (r.position() != r.end()) throw ModelError(name + ": trailing bytes after the weights; the file is corrupt");
   return m;

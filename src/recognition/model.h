@@ -48,6 +48,10 @@ class Model {
   NetworkSpec spec;
   std::vector<std::vector<float>> weights;  ///< one OIHW tensor per convolution
   std::vector<std::vector<float>> biases;   ///< one vector per convolution
+  /// Per convolution, the largest value its input takes on calibration lines (the first's is
+  /// 1: ink); what int8 inference maps to 255. Empty = not calibrated (no int8 inference).
+  /// Set by calibrate_activation_ranges (recognition/quantisation.h).
+  std::vector<float> activation_ranges;
 
   /// Shapes of the convolutions in order, with the height reaching each layer.
   /// Throws ModelError if the layout does not fit `input_height`.
@@ -83,7 +87,9 @@ class Model {
   static Model deserialise(const std::vector<std::uint8_t>& bytes, const std::string& name);
 };
 
-/// Format version written by this build; older or newer files are refused.
-constexpr std::uint32_t kModelFormatVersion = 1;
+/// Format version written by this build. Version 2 added the activation ranges after the
+/// weights; version 1 files (without them) are still read. Newer files are refused.
+constexpr std::uint32_t kModelFormatVersion = 2;
+constexpr std::uint32_t kOldestModelFormatVersion = 1;
 
 }  // namespace platen

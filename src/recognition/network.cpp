@@ -2,6 +2,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -49,12 +51,18 @@ struct Layer {
   bool has_bwd_data = false;
 };
 
-/// Fills `m` (in its own layout and data type) with a copy of `values`, reordered from `from`.
-void reorder_into(memory m, const memory::desc& from, const std::vector<float>& values) {
+/// Fills `m` (in its own layout and data type) with a copy of `values`, reordered from `from`;
+/// with `scales`, each output channel (dimension 0) is multiplied by its scale on the way
+/// (quantisation to s8, rounded and saturated by the reorder).
+void reorder_into(memory m, const memory::desc& from, const std::vector<float>& values,
+                  const std::vector<float>& scales = {}) {
   memory user(from, cpu_engine());
   std::memcpy(user.get_data_handle(), values.data(), values.size() * sizeof(float));
   dnnl::stream stream(cpu_engine());
-  dnnl::reorder(user, m).execute(stream, user, m);
+  dnnl::primitive_attr attr;
+  if (!scales.empty()) attr.set_output_scales(1, scales);
+  dnnl::reorder(dnnl::reorder::primitive_desc(cpu_engine(), from, cpu_engine(), m.get_desc(), attr))
+      .execute(stream, user, m);
   stream.wait();
 }
 
@@ -75,26 +83,72 @@ bool cpu_has_native_bf16() { return effective_isa_includes(dnnl::cpu_isa::avx512
 
 bool cpu_has_amx_bf16() { return effective_isa_includes(dnnl::cpu_isa::avx512_core_amx); }
 
-Precision resolve_precision(Precision requested) {
+bool cpu_has_vnni() {
+  return effective_isa_includes(dnnl::cpu_isa::avx512_core_vnni) || effective_isa_includes(dnnl::cpu_isa::avx2_vnni);
+}
+
+Precision resolve_precision(Precision requested, const Model& model) {
   if (requested != Precision::automatic) return requested;
+  if (!model.activation_ranges.empty() && cpu_has_vnni()) return Precision::int8;
   return cpu_has_amx_bf16() ? Precision::bf16 : Precision::f32;
 }
 
 Precision parse_precision(const std::string& text) {
   if (text == "f32") return Precision::f32;
   if (text == "bf16") return Precision::bf16;
+  if (text == "int8") return Precision::int8;
   if (text == "auto") return Precision::automatic;
-  throw UsageError("unknown precision '" + text + "' (use f32, bf16 or auto)");
+  throw UsageError("unknown precision '" + text + "' (use f32, bf16, int8 or auto)");
 }
 
 const char* precision_name(Precision precision) {
   switch (precision) {
     case Precision::f32: return "f32";
     case Precision::bf16: return "bf16";
+    case Precision::int8: return "int8";
     case Precision::automatic: break;
   }
   return "auto";
 }
+
+namespace {
+
+/// int8 quantisation of one convolution (the usual symmetric scheme with a fixed zero, as
+/// oneDNN's int8 convolutions take it): input u8 = round(x · in_scale), weights s8 =
+/// round(w · weight_scales[o]) with one scale per output channel mapping its largest |w| to
+/// 127; the s32 accumulator plus the bias (given in accumulator units) is multiplied by
+/// output_scales[o] to give the next layer's u8 (or, on the output layer, f32 logits).
+struct Int8Scales {
+  float in_scale = 1;
+  std::vector<float> weight_scales, output_scales, bias;  // by output channel
+};
+
+/// Scales of convolution `index` of `model`, whose input range is activation_ranges[index]
+/// and whose output feeds convolution index + 1 (or is the logits, unscaled). Throws
+/// ModelError when the model has no activation ranges.
+Int8Scales int8_scales(const Model& model, int index, const ConvolutionShape& s) {
+  const std::vector<float>& ranges = model.activation_ranges;
+  if (ranges.size() != model.weights.size())
+    throw ModelError("int8 inference needs a calibrated model (ocr calibrate); this one has no activation ranges");
+  auto scale_for = [](float range) { return range > 0 ? 255.0f / range : 1.0f; };
+  Int8Scales q;
+  q.in_scale = scale_for(ranges[index]);
+  const bool last = index + 1 == static_cast<int>(ranges.size());
+  const float out_scale = last ? 1.0f : scale_for(ranges[index + 1]);
+  const std::vector<float>& w = model.weights[index];
+  const std::size_t per_out = static_cast<std::size_t>(s.in_channels) * s.kernel_h * s.kernel_w;
+  for (int o = 0; o < s.out_channels; ++o) {
+    float largest = 0;
+    for (std::size_t k = 0; k < per_out; ++k) largest = std::max(largest, std::abs(w[o * per_out + k]));
+    const float ws = largest > 0 ? 127.0f / largest : 1.0f;
+    q.weight_scales.push_back(ws);
+    q.output_scales.push_back(out_scale / (q.in_scale * ws));
+    q.bias.push_back(model.biases[index][o] * q.in_scale * ws);
+  }
+  return q;
+}
+
+}  // namespace
 
 void* ActivationArena::buffer(std::size_t slot, std::size_t bytes) {
   if (slot >= slots_.size()) {
@@ -120,31 +174,34 @@ struct PackedWeights::Impl {
   };
   std::mutex mutex;
   std::vector<Entry> weights;  // a few per convolution at most
-  std::vector<memory> biases;  // by convolution, f32
+  std::vector<memory> biases, int8_biases;  // by convolution, f32 (int8: in accumulator units)
 
-  /// Weights of convolution `index` of `model` in layout `want`, reordered on first use.
-  memory weights_for(const Model& model, int index, const ConvolutionShape& s, const memory::desc& want) {
+  /// Weights of convolution `index` of `model` in layout `want`, reordered on first use; s8
+  /// layouts are quantised with `scales` (one per output channel).
+  memory weights_for(const Model& model, int index, const ConvolutionShape& s, const memory::desc& want,
+                     const std::vector<float>& scales = {}) {
     std::lock_guard<std::mutex> lock(mutex);
     for (const Entry& e : weights)
       if (e.conv_index == index && e.desc == want) return e.data;
     memory data(want, cpu_engine());
     reorder_into(data, {{s.out_channels, s.in_channels, s.kernel_h, s.kernel_w}, dt::f32, tag::oihw},
-                 model.weights[index]);
+                 model.weights[index], scales);
     weights.push_back({index, want, data});
     return data;
   }
 
-  /// Bias of convolution `index` of `model`, f32.
-  memory bias_for(const Model& model, int index) {
+  /// Bias of convolution `index`, f32: the model's, or with `int8`, `values` (the bias in
+  /// accumulator units).
+  memory bias_for(int index, const std::vector<float>& values, bool int8) {
     std::lock_guard<std::mutex> lock(mutex);
-    if (biases.size() <= static_cast<std::size_t>(index)) biases.resize(index + 1);
-    if (!biases[index]) {
-      const std::vector<float>& b = model.biases[index];
-      memory data({{static_cast<memory::dim>(b.size())}, dt::f32, tag::x}, cpu_engine());
-      std::memcpy(data.get_data_handle(), b.data(), b.size() * sizeof(float));
-      biases[index] = data;
+    std::vector<memory>& cache = int8 ? int8_biases : biases;
+    if (cache.size() <= static_cast<std::size_t>(index)) cache.resize(index + 1);
+    if (!cache[index]) {
+      memory data({{static_cast<memory::dim>(values.size())}, dt::f32, tag::x}, cpu_engine());
+      std::memcpy(data.get_data_handle(), values.data(), values.size() * sizeof(float));
+      cache[index] = data;
     }
-    return biases[index];
+    return cache[index];
   }
 };
 
@@ -154,20 +211,21 @@ PackedWeights::~PackedWeights() = default;
 struct NetworkRunner::Impl {
   int batch, width, frames, classes;
   bool training;
-  bool bf16 = false;
+  Precision arith = Precision::f32;  // f32, bf16 or int8
   bool packed = false;  // weights from PackedWeights: set_weights() refused
   ActivationArena* arena = nullptr;
   dnnl::stream stream{cpu_engine()};
   std::vector<Layer> layers;
   std::vector<memory> acts;   // acts[i] feeds layer i; acts.back() = logits (f32)
-  memory input_bf16;          // bf16: acts[0] converted, what layer 0 reads
+  memory input_low;           // bf16/int8: acts[0] converted, what layer 0 reads
   dnnl::reorder input_reorder;
   std::vector<memory> diffs;  // gradients w.r.t. acts (diffs[0] unused)
   std::vector<std::vector<float>> weight_grads, bias_grads;
 
   /// Builds the primitives (see the NetworkRunner constructor), without filling in weights
-  /// unless they come from `packed`. `use_bf16` for inference only.
-  void build(const Model& model, int batch_size, int net_width, bool train, bool use_bf16, PackedWeights* packed);
+  /// unless they come from `packed`. `arithmetic` other than f32 for inference only.
+  void build(const Model& model, int batch_size, int net_width, bool train, Precision arithmetic,
+             PackedWeights* packed);
   /// True when any forward primitive runs on a reference kernel.
   bool uses_reference_kernels() const;
 };
@@ -180,14 +238,17 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
   if (arena && training) throw Error("an activation arena is for inference runners only");
   if (packed && training) throw Error("packed weights are for inference runners only");
   const Precision resolved =
-      training && precision == Precision::automatic ? Precision::f32 : resolve_precision(precision);
+      training && precision == Precision::automatic ? Precision::f32 : resolve_precision(precision, model);
   if (training && resolved != Precision::f32) throw Error("training runs in f32 only");
+  if (resolved == Precision::int8 && !packed)
+    throw Error("int8 inference takes its weights from PackedWeights");
   impl_->arena = arena;
-  if (precision == Precision::automatic && resolved == Precision::bf16) {
-    // bf16 unless oneDNN cannot build it or would build it from reference kernels.
+  if (precision == Precision::automatic && resolved != Precision::f32) {
+    // The reduced precision unless oneDNN cannot build it or would build it from reference
+    // kernels.
     bool fallback = false;
     try {
-      impl_->build(model, batch, width, training, true, packed);
+      impl_->build(model, batch, width, training, resolved, packed);
       fallback = impl_->uses_reference_kernels();
     } catch (const dnnl::error&) {
       fallback = true;
@@ -195,10 +256,10 @@ NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool trai
     if (fallback) {
       impl_ = std::make_unique<Impl>();
       impl_->arena = arena;
-      impl_->build(model, batch, width, training, false, packed);
+      impl_->build(model, batch, width, training, Precision::f32, packed);
     }
   } else {
-    impl_->build(model, batch, width, training, resolved == Precision::bf16, packed);
+    impl_->build(model, batch, width, training, resolved, packed);
   }
   if (!packed) set_weights(model);
 }
@@ -209,7 +270,7 @@ bool NetworkRunner::Impl::uses_reference_kernels() const {
   return false;
 }
 
-void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_width, bool train, bool use_bf16,
+void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_width, bool train, Precision arithmetic,
                                 PackedWeights* packed_weights) {
   Impl& m = *this;
   const int stride = model.spec.frame_stride();
@@ -219,14 +280,16 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
   batch = batch_size;
   width = net_width;
   training = train;
-  bf16 = use_bf16;
+  arith = arithmetic;
+  const bool use_int8 = arith == Precision::int8;
   packed = packed_weights != nullptr;
   auto& eng = cpu_engine();
   const auto prop = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   std::vector<ConvolutionShape> shapes = model.convolution_shapes();
-  // bf16: activations between layers in bf16; the input (filled by the caller) and the
-  // logits (read by the decoder) stay f32.
-  const dt inner = use_bf16 ? dt::bf16 : dt::f32;
+  // bf16 and int8: activations between layers in bf16 or u8; the input (filled by the
+  // caller) and the logits (read by the decoder) stay f32.
+  const dt inner = arith == Precision::bf16 ? dt::bf16 : use_int8 ? dt::u8 : dt::f32;
+  const dt weight_type = arith == Precision::bf16 ? dt::bf16 : use_int8 ? dt::s8 : dt::f32;
 
   int h = model.input_height, w = width, c = 1, conv_i = 0;
   auto act_md = [&](int ch, int hh, int ww, dt type) {
@@ -237,10 +300,13 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
   };
   m.acts.push_back(new_memory(act_md(c, h, w, dt::f32)));
   memory::desc src_md = m.acts[0].get_desc();
-  if (use_bf16) {
-    m.input_bf16 = new_memory(act_md(c, h, w, dt::bf16));
-    m.input_reorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src_md, eng, m.input_bf16.get_desc()));
-    src_md = m.input_bf16.get_desc();
+  if (inner != dt::f32) {
+    m.input_low = new_memory(act_md(c, h, w, inner));
+    dnnl::primitive_attr attr;
+    // int8: the input's range is activation_ranges[0] (1: ink).
+    if (use_int8) attr.set_output_scales(0, {int8_scales(model, 0, shapes[0]).in_scale});
+    m.input_reorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src_md, eng, m.input_low.get_desc(), attr));
+    src_md = m.input_low.get_desc();
   }
   for (std::size_t li = 0; li < model.spec.layers.size(); ++li) {
     const LayerSpec& spec = model.spec.layers[li];
@@ -256,11 +322,16 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
       L.pad_r = {s.pad_h, s.pad_w};
       int oh = s.out_height, oc = s.out_channels;
       memory::desc dst_md = act_md(oc, oh, w, out_type);
-      memory::desc w_any({oc, c, s.kernel_h, s.kernel_w}, inner, tag::any);
+      memory::desc w_any({oc, c, s.kernel_h, s.kernel_w}, weight_type, tag::any);
       memory::desc b_md({oc}, dt::f32, tag::x);
       dnnl::convolution_forward::desc d(prop, dnnl::algorithm::convolution_direct, src_md, w_any,
                                         b_md, dst_md, L.strides, L.pad_l, L.pad_r);
       dnnl::primitive_attr attr;
+      Int8Scales q;
+      if (use_int8) {
+        q = int8_scales(model, L.conv_index, s);
+        attr.set_output_scales(1 << 1, q.output_scales);  // by output channel (dimension 1)
+      }
       if (L.relu) {
         dnnl::post_ops ops;
         ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
@@ -270,9 +341,11 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
       L.fwd = dnnl::convolution_forward(L.conv_pd);
       if (packed_weights) {
         // A handle of this runner's own onto the shared buffer.
-        memory shared = packed_weights->impl_->weights_for(model, L.conv_index, s, L.conv_pd.weights_desc());
+        memory shared =
+            packed_weights->impl_->weights_for(model, L.conv_index, s, L.conv_pd.weights_desc(), q.weight_scales);
         L.weights = memory(L.conv_pd.weights_desc(), eng, shared.get_data_handle());
-        L.bias = memory(b_md, eng, packed_weights->impl_->bias_for(model, L.conv_index).get_data_handle());
+        const std::vector<float>& bias = use_int8 ? q.bias : model.biases[L.conv_index];
+        L.bias = memory(b_md, eng, packed_weights->impl_->bias_for(L.conv_index, bias, use_int8).get_data_handle());
       } else {
         L.weights_user = memory({{oc, c, s.kernel_h, s.kernel_w}, dt::f32, tag::oihw}, eng);
         L.weights = memory(L.conv_pd.weights_desc(), eng);
@@ -280,7 +353,7 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
         L.bias = memory(b_md, eng);
       }
       m.acts.push_back(new_memory(dst_md));
-      L.fwd_args = {{DNNL_ARG_SRC, li == 0 && use_bf16 ? m.input_bf16 : m.acts[li]},
+      L.fwd_args = {{DNNL_ARG_SRC, li == 0 && m.input_low ? m.input_low : m.acts[li]},
                     {DNNL_ARG_WEIGHTS, L.weights},
                     {DNNL_ARG_BIAS, L.bias},
                     {DNNL_ARG_DST, m.acts[li + 1]}};
@@ -299,7 +372,7 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
       L.pool_pd = dnnl::pooling_forward::primitive_desc(d, eng);
       L.fwd = dnnl::pooling_forward(L.pool_pd);
       m.acts.push_back(new_memory(dst_md));
-      L.fwd_args = {{DNNL_ARG_SRC, li == 0 && use_bf16 ? m.input_bf16 : m.acts[li]}, {DNNL_ARG_DST, m.acts[li + 1]}};
+      L.fwd_args = {{DNNL_ARG_SRC, li == 0 && m.input_low ? m.input_low : m.acts[li]}, {DNNL_ARG_DST, m.acts[li + 1]}};
       if (training) {
         L.workspace = memory(L.pool_pd.workspace_desc(), eng);
         L.fwd_args[DNNL_ARG_WORKSPACE] = L.workspace;
@@ -377,7 +450,23 @@ int NetworkRunner::batch() const { return impl_->batch; }
 int NetworkRunner::width() const { return impl_->width; }
 int NetworkRunner::frames() const { return impl_->frames; }
 int NetworkRunner::classes() const { return impl_->classes; }
-Precision NetworkRunner::precision() const { return impl_->bf16 ? Precision::bf16 : Precision::f32; }
+Precision NetworkRunner::precision() const { return impl_->arith; }
+
+std::vector<float> NetworkRunner::convolution_input_maxima() const {
+  const Impl& m = *impl_;
+  if (m.arith != Precision::f32) throw Error("convolution_input_maxima() on a runner not in f32");
+  std::vector<float> maxima;
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    if (!m.layers[i].is_conv) continue;
+    const memory& act = m.acts[i];
+    const auto* v = static_cast<const float*>(act.get_data_handle());
+    const std::size_t n = act.get_desc().get_size() / sizeof(float);
+    float largest = 0;
+    for (std::size_t k = 0; k < n; ++k) largest = std::max(largest, v[k]);
+    maxima.push_back(largest);
+  }
+  return maxima;
+}
 
 void NetworkRunner::set_weights(const Model& model) {
   Impl& m = *impl_;
@@ -401,9 +490,9 @@ float* NetworkRunner::input() {
     // Grow every slot first, then bind: growing may move a slot's buffer.
     const std::size_t n = m.acts.size();
     for (std::size_t i = 0; i < n; ++i) m.arena->buffer(i, m.acts[i].get_desc().get_size());
-    if (m.bf16) m.arena->buffer(n, m.input_bf16.get_desc().get_size());
+    if (m.input_low) m.arena->buffer(n, m.input_low.get_desc().get_size());
     for (std::size_t i = 0; i < n; ++i) m.acts[i].set_data_handle(m.arena->buffer(i, 0));
-    if (m.bf16) m.input_bf16.set_data_handle(m.arena->buffer(n, 0));
+    if (m.input_low) m.input_low.set_data_handle(m.arena->buffer(n, 0));
   }
   return static_cast<float*>(m.acts[0].get_data_handle());
 }
@@ -419,7 +508,7 @@ float* NetworkRunner::logits_gradient() {
 
 void NetworkRunner::forward() {
   Impl& m = *impl_;
-  if (m.bf16) m.input_reorder.execute(m.stream, m.acts[0], m.input_bf16);
+  if (m.input_low) m.input_reorder.execute(m.stream, m.acts[0], m.input_low);
   for (Layer& L : m.layers) L.fwd.execute(m.stream, L.fwd_args);
   m.stream.wait();
 }

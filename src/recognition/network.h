@@ -4,9 +4,11 @@
 // blank. Primitives are built once per (batch, width) and reused.
 //
 // Inference can run in bfloat16 (weights and activations bf16, accumulation and the output
-// scores f32); training is always f32. bf16 is the default only where it pays: with AMX.
-// On AVX-512 BF16 alone (vdpbf16ps), oneDNN 2.6's bf16 convolutions of this network measured
-// 1.8× slower than its f32 ones (2-core Xeon with avx512_bf16, no AMX), CER unchanged.
+// scores f32) or in int8 (u8 activations, s8 weights, s32 accumulation; the model must carry
+// activation ranges from calibration); training is always f32. Each is the default only where
+// it pays. On AVX-512 BF16 alone (vdpbf16ps), without AMX, oneDNN 2.6's bf16 convolutions of
+// this network measured 1.8× slower than its f32 ones; its int8 ones with VNNI (brgconv
+// avx512_core_vnni) 2–3× faster, CER unchanged (2-core Xeon with avx512_bf16 and VNNI).
 
 #include <memory>
 #include <string>
@@ -21,7 +23,14 @@ enum class Precision {
   automatic,  ///< bf16 when cpu_has_amx_bf16() (where it is faster), else f32
   f32,        ///< float32 throughout, as in training
   bf16,       ///< bfloat16 weights and activations; f32 accumulation, bias and output scores
+  /// u8 activations and s8 weights (one scale per output channel), s32 accumulation, f32
+  /// output scores; needs a model with activation ranges (calibrate_activation_ranges).
+  int8,
 };
+
+/// Whether oneDNN has int8 dot-product instructions (VNNI) on this CPU, where its int8
+/// convolutions are faster than f32. Honours ONEDNN_MAX_CPU_ISA.
+bool cpu_has_vnni();
 
 /// Whether oneDNN has bf16 instructions on this CPU: its effective ISA includes AVX-512 BF16
 /// (avx512_core_bf16, or AMX which implies it). Honours ONEDNN_MAX_CPU_ISA.
@@ -32,15 +41,16 @@ bool cpu_has_native_bf16();
 /// ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 makes Precision::automatic pick f32.
 bool cpu_has_amx_bf16();
 
-/// `requested` with Precision::automatic resolved: bf16 when cpu_has_amx_bf16(), else f32.
-/// f32 and bf16 are returned as given (bf16 without AVX-512 BF16 runs on oneDNN's emulation,
-/// on AVX-512 only, or fails to build).
-Precision resolve_precision(Precision requested);
+/// `requested` with Precision::automatic resolved for `model`: int8 when the model has
+/// activation ranges and cpu_has_vnni(), else bf16 when cpu_has_amx_bf16(), else f32. Other
+/// precisions are returned as given (bf16 without AVX-512 BF16 runs on oneDNN's emulation, on
+/// AVX-512 only, or fails to build).
+Precision resolve_precision(Precision requested, const Model& model);
 
-/// Parses "f32", "bf16" or "auto" (the --precision values). Throws UsageError otherwise.
+/// Parses "f32", "bf16", "int8" or "auto" (the --precision values). Throws UsageError otherwise.
 Precision parse_precision(const std::string& text);
 
-/// "f32", "bf16" or "auto".
+/// "f32", "bf16", "int8" or "auto".
 const char* precision_name(Precision precision);
 
 /// Activation buffers shared by the inference runners of one thread. Runners of different
@@ -110,8 +120,12 @@ class NetworkRunner {
   int width() const;
   int frames() const;   ///< T
   int classes() const;  ///< C
-  /// Arithmetic of forward(): f32 or bf16 (never automatic).
+  /// Arithmetic of forward(): f32, bf16 or int8 (never automatic).
   Precision precision() const;
+
+  /// Per convolution, the largest value of its input in the last forward() (f32 runners
+  /// only; padding columns included, which hold zeros). Throws Error on other runners.
+  std::vector<float> convolution_input_maxima() const;
 
   /// Copies the model's weights into the primitives' layouts; call after each update. Throws
   /// Error on a runner built with PackedWeights (their weights are shared and fixed).

@@ -113,10 +113,13 @@ Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& o
 }
 
 Recognizer::Recognizer(std::shared_ptr<const Model> model, const RecognizerOptions& options)
-    : model_(std::move(model)), precision_(resolve_precision(options.precision)), impl_(std::make_unique<Impl>()) {
+    : model_(std::move(model)), precision_(resolve_precision(options.precision, *model_)),
+      impl_(std::make_unique<Impl>()) {
   impl_->precision = options.precision;
   if (precision_ == Precision::bf16 && !cpu_has_native_bf16())
     throw Error("bf16 arithmetic needs a CPU with AVX-512 BF16, which this one lacks; use precision f32 or auto");
+  if (precision_ == Precision::int8 && model_->activation_ranges.empty())
+    throw ModelError("int8 arithmetic needs a calibrated model (ocr calibrate); this one has no activation ranges");
   if (model_->input_height != kLineHeight)
     throw ModelError("model expects lines " + std::to_string(model_->input_height) + " px high, this build makes " +
                      std::to_string(kLineHeight));

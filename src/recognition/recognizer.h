@@ -33,8 +33,10 @@ struct DecodeOptions {
 
 /// Settings fixed for a recognizer's lifetime.
 struct RecognizerOptions {
-  /// Arithmetic of the network. automatic = bf16 where the CPU has AMX, else f32 (see
-  /// resolve_precision). bf16 reads the dev lines with the CER of f32 within ±0.01 points.
+  /// Arithmetic of the network. automatic = int8 for a calibrated model on a CPU with VNNI,
+  /// else bf16 where the CPU has AMX, else f32 (see resolve_precision). bf16 reads the dev
+  /// lines with the CER of f32 within ±0.01 points; int8 within ±0.02 points (1.82 against
+  /// 1.83 % for the shipped model), its network 2–3× faster than f32.
   Precision precision = Precision::automatic;
 };
 
@@ -67,9 +69,9 @@ class Recognizer {
 
   const Model& model() const { return *model_; }
 
-  /// Arithmetic the network runs in: f32 or bf16 (options.precision resolved for this CPU by
-  /// resolve_precision; with automatic, a width class oneDNN has only reference bf16 kernels
-  /// for still runs in f32).
+  /// Arithmetic the network runs in: f32, bf16 or int8 (options.precision resolved for this
+  /// CPU and model by resolve_precision; with automatic, a width class oneDNN has only
+  /// reference kernels for still runs in f32).
   Precision precision() const { return precision_; }
 
   /// Folder where the language files (lang-*.lm) are looked up: the model's own when it holds

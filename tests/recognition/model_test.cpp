@@ -9,6 +9,7 @@
 
 #include "core/binary_io.h"
 #include "core/errors.h"
+#include "core/text.h"
 #include "recognition/network.h"
 #include "test_paths.h"
 
@@ -61,6 +62,38 @@ TEST(Model, SaveLoadRoundTripKeepsEverything) {
   EXPECT_EQ(back.spec.to_string(), m.spec.to_string());
   EXPECT_EQ(back.weights, m.weights);
   EXPECT_EQ(back.biases, m.biases);
+  EXPECT_TRUE(back.activation_ranges.empty());
+  m.activation_ranges = {1.0f, 2.5f, 7.25f, 30.0f};
+  m.save(path);
+  EXPECT_EQ(Model::load(path).activation_ranges, m.activation_ranges);
+}
+
+TEST(Model, FormatVersion1WithoutActivationRangesIsStillRead) {
+  // A version 1 file, as Platen wrote them before activation ranges: no range block.
+  const Model m = small_model();
+  BinaryWriter w;
+  w.raw("PLATENM\n", 8);
+  w.u32(1);
+  w.str(utf32_to_utf8(m.alphabet.symbols()));
+  w.u32(static_cast<std::uint32_t>(m.input_height));
+  w.str(m.spec.to_string());
+  w.u32(static_cast<std::uint32_t>(m.weights.size()));
+  for (std::size_t i = 0; i < m.weights.size(); ++i) {
+    w.floats(m.weights[i]);
+    w.floats(m.biases[i]);
+  }
+  w.finish_with_crc();
+  const Model back = Model::deserialise(w.bytes, "v1.platen");
+  EXPECT_EQ(back.weights, m.weights);
+  EXPECT_EQ(back.biases, m.biases);
+  EXPECT_TRUE(back.activation_ranges.empty());
+}
+
+TEST(Model, ActivationRangesOfTheWrongCountAreRefused) {
+  Model m = small_model();
+  m.activation_ranges = {1.0f, 2.0f};  // the model has four convolutions
+  std::string msg = error_of([&] { Model::deserialise(m.serialise(), "r.platen"); });
+  EXPECT_NE(msg.find("activation ranges"), std::string::npos) << msg;
 }
 
 TEST(Model, TruncatedFileIsRefusedWithItsName) {
