@@ -87,6 +87,19 @@ int NetworkSpec::frame_stride() const {
   return stride;
 }
 
+int NetworkSpec::context_width() const {
+  int context = 0, stride = 1;
+  for (const LayerSpec& l : layers) {
+    if (l.kind == LayerSpec::Kind::MaxPool) {
+      context += (l.kernel_w - 1) * stride;
+      stride *= l.kernel_w;
+    } else {
+      context += l.kernel_w / 2 * stride;
+    }
+  }
+  return context;
+}
+
 std::vector<ConvolutionShape> Model::convolution_shapes() const {
   std::vector<ConvolutionShape> shapes;
   int height = input_height, channels = 1;

@@ -31,6 +31,10 @@ struct NetworkSpec {
   std::string to_string() const;
   /// Product of the pooling widths: input px per output frame.
   int frame_stride() const;
+  /// Input px beyond a frame's own stride, on either side, that can change its scores: the
+  /// half-width of the receptive field (each convolution adds kernel_w / 2 and each pooling
+  /// kernel_w − 1, in input px at its depth).
+  int context_width() const;
 };
 
 /// Shape and parameters of one convolution, as laid out in a model (weights OIHW).

@@ -25,31 +25,58 @@ namespace platen {
 
 namespace {
 
-/// Lines × padded width per batch (px): bounds activation memory per thread.
+/// Columns per batch (rows × row width, px): bounds activation memory per thread.
 constexpr int kBatchColumns = 8192;
+/// Shortest row, px, and the step by which rows grow to hold a longer line: a page's lines
+/// (typewritten A4: 700–1100 px once normalised) pack two or three to a row, and nearly every
+/// call uses one row width, so each thread holds a few sets of primitives in all.
+constexpr int kRowWidth = 2048, kRowWidthStep = 1024;
 
-int batch_for(int width) { return std::max(1, kBatchColumns / width); }
+/// Where a line sits in the network's input: row of its batch and first column (px).
+struct Placement {
+  std::size_t batch = 0;
+  int row = 0, x = 0;
+};
 
-/// Lines a runner holds for a batch of `lines` lines of width class `width`: a full batch's
-/// batch_for(width), or for the last, partial batch of a class the next power of four, so a
-/// few leftover lines do not pay for a whole batch while a class keeps at most
-/// 1 + log4(batch_for) runners per thread. (Powers of two made twice as many sets of
-/// primitives; over 200 pages their memory grew peak RSS by 10.6 % against 10 pages, with
-/// powers of four by 1.3 %, at the same speed.)
-int runner_batch(int width, std::size_t lines) {
-  const int full = batch_for(width);
-  int n = 1;
-  while (n < full && static_cast<std::size_t>(n) < lines) n *= 4;
-  return std::min(n, full);
-}
+/// Lines laid end to end in rows of one width, as many rows per batch as kBatchColumns allows.
+/// Measured on 21 benchmark pages, padding each line to one of a dozen width classes and
+/// each partial batch to a power of four ran the network over 36 % more columns than the
+/// lines had; in rows the overhead is the gaps and the rows' unused ends.
+struct RowPacking {
+  int row_width = 0;
+  std::vector<int> rows_per_batch;    ///< by batch
+  std::vector<Placement> placements;  ///< by line
+};
 
-/// Width a line is padded to: classes grow by a fifth (multiples of 32 px), so a page's lines
-/// fall into a dozen or so classes, each with a few sets of primitives per thread (one per
-/// runner_batch), and padding wastes at most a fifth of the work.
-int width_class(int width) {
-  int w = 64;
-  while (w < width) w = std::max(w + 32, (w * 6 / 5 + 31) / 32 * 32);
-  return w;
+/// Packs lines of `widths` px (first fit, widest first) so that every line has `gap` px of
+/// paper on both sides within its row and starts at a multiple of `stride`: with `gap` at
+/// least the network's context width, a line's scores are those it has alone, whatever its
+/// neighbours.
+RowPacking pack_rows(const std::vector<int>& widths, int stride, int gap) {
+  RowPacking packing;
+  auto span = [&](int width) { return (width + stride - 1) / stride * stride + gap; };
+  int widest = 0;
+  for (int w : widths) widest = std::max(widest, span(w));
+  packing.row_width = kRowWidth;
+  while (packing.row_width < gap + widest) packing.row_width += kRowWidthStep;
+  std::vector<std::size_t> order(widths.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return widths[a] > widths[b]; });
+  std::vector<int> used;  // by row: columns taken, the leading gap included
+  std::vector<std::pair<int, int>> row_and_x(widths.size());
+  for (std::size_t i : order) {
+    std::size_t r = 0;
+    while (r < used.size() && used[r] + span(widths[i]) > packing.row_width) ++r;
+    if (r == used.size()) used.push_back(gap);
+    row_and_x[i] = {static_cast<int>(r), used[r]};
+    used[r] += span(widths[i]);
+  }
+  const int per_batch = std::max(1, kBatchColumns / packing.row_width);
+  for (std::size_t r = 0; r < used.size(); r += per_batch)
+    packing.rows_per_batch.push_back(static_cast<int>(std::min<std::size_t>(per_batch, used.size() - r)));
+  for (const auto& [row, x] : row_and_x)
+    packing.placements.push_back({static_cast<std::size_t>(row / per_batch), row % per_batch, x});
+  return packing;
 }
 
 }  // namespace
@@ -60,8 +87,8 @@ struct Recognizer::Impl {
   PackedWeights weights;
   /// As asked for: with automatic, each runner may still fall back to f32 on its own.
   Precision precision = Precision::automatic;
-  /// Per-thread primitives, one runner per (width class, runner_batch): oneDNN primitives and
-  /// their buffers are not shared between threads.
+  /// Per-thread primitives, one runner per (row width, rows): oneDNN primitives and their
+  /// buffers are not shared between threads.
   struct ThreadState {
     ActivationArena arena;  // declared first: runners point into it
     std::map<std::pair<int, int>, std::unique_ptr<NetworkRunner>> runners;
@@ -81,10 +108,10 @@ struct Recognizer::Impl {
     return it->second;
   }
 
-  /// This thread's runner for `lines` lines of width class `width`, built on first use.
-  NetworkRunner& runner(const Model& model, int width, std::size_t lines) {
+  /// This thread's runner for `rows` rows of `width` px, built on first use.
+  NetworkRunner& runner(const Model& model, int width, int rows) {
     ThreadState& mine = threads.local();
-    const std::pair<int, int> key(width, runner_batch(width, lines));
+    const std::pair<int, int> key(width, rows);
     auto it = mine.runners.find(key);
     if (it == mine.runners.end())
       it = mine.runners
@@ -151,22 +178,12 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
     add_since(normalise_ns, start);
   });
 
-  // Batches of one width class, widest first so the longest work starts early. A batch never
-  // takes narrower lines of the next class: they would be padded to this class's width.
-  std::vector<std::size_t> order(lines.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return lines[a].width != lines[b].width ? lines[a].width > lines[b].width : a < b;
-  });
-  std::vector<std::vector<std::size_t>> batches;
-  for (std::size_t k = 0; k < order.size();) {
-    int w = width_class(lines[order[k]].width);
-    std::vector<std::size_t> batch;
-    while (k < order.size() && static_cast<int>(batch.size()) < batch_for(w) &&
-           width_class(lines[order[k]].width) == w)
-      batch.push_back(order[k++]);
-    batches.push_back(std::move(batch));
-  }
+  std::vector<int> widths;
+  for (const NormalisedLine& l : lines) widths.push_back(l.width);
+  const int gap = (model.spec.context_width() + stride - 1) / stride * stride;
+  const RowPacking packing = pack_rows(widths, stride, gap);
+  std::vector<std::vector<std::size_t>> batches(packing.rows_per_batch.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) batches[packing.placements[i].batch].push_back(i);
 
   std::vector<RecognisedLine> results(images.size());
   tbb::parallel_for(std::size_t(0), batches.size(), [&](std::size_t b) {
@@ -175,27 +192,29 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
     omp_set_num_threads(1);
     Clock::time_point start = Clock::now();
     const std::vector<std::size_t>& batch = batches[b];
-    int w = width_class(lines[batch.front()].width);
-    NetworkRunner& net = impl_->runner(model, w, batch.size());
+    const int w = packing.row_width;
+    NetworkRunner& net = impl_->runner(model, w, packing.rows_per_batch[b]);
     const int h = model.input_height, T = net.frames(), C = net.classes();
     float* in = net.input();
     std::fill(in, in + static_cast<std::size_t>(net.batch()) * h * w, 0.0f);
-    for (std::size_t n = 0; n < batch.size(); ++n) {
-      const NormalisedLine& l = lines[batch[n]];
+    for (std::size_t i : batch) {
+      const NormalisedLine& l = lines[i];
+      const Placement& at = packing.placements[i];
       for (int y = 0; y < h; ++y)
         std::copy(l.pixels.begin() + static_cast<std::size_t>(y) * l.width,
                   l.pixels.begin() + static_cast<std::size_t>(y + 1) * l.width,
-                  in + (n * h + y) * static_cast<std::size_t>(w));
+                  in + (static_cast<std::size_t>(at.row) * h + y) * w + at.x);
     }
     net.forward();
     add_since(network_ns, start);
     start = Clock::now();
-    for (std::size_t n = 0; n < batch.size(); ++n) {
-      const NormalisedLine& l = lines[batch[n]];
-      int t = std::min(T, (l.width + stride - 1) / stride);
-      const float* logits = net.logits() + n * T * C;
+    for (std::size_t i : batch) {
+      const NormalisedLine& l = lines[i];
+      const Placement& at = packing.placements[i];
+      const int t = (l.width + stride - 1) / stride;
+      const float* logits = net.logits() + (static_cast<std::size_t>(at.row) * T + at.x / stride) * C;
       std::u32string text;
-      RecognisedLine& r = results[batch[n]];
+      RecognisedLine& r = results[i];
       if (lm) {
         std::vector<float> log_probs(logits, logits + static_cast<std::size_t>(t) * C);
         log_softmax_rows(log_probs.data(), t, C);

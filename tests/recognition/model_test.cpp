@@ -45,6 +45,12 @@ TEST(NetworkSpec, ParsesAndPrintsTheSameLayout) {
   EXPECT_EQ(spec.layers[4].kernel_h, 0);  // H: the whole height
 }
 
+TEST(NetworkSpec, ContextWidthIsTheReceptiveFieldsHalfWidth) {
+  // C3x3: 1 px; M2x2: 1; C3x3 at stride 2: 2; M2x1: 0; CHx3 at stride 2: 2; O (1×1): 0.
+  EXPECT_EQ(NetworkSpec::parse("C3x3:4 M2x2 C3x3:6 M2x1 CHx3:8 O").context_width(), 6);
+  EXPECT_EQ(NetworkSpec::parse("C1x5:4 O").context_width(), 2);
+}
+
 TEST(NetworkSpec, RejectsMalformedLayouts) {
   EXPECT_THROW(NetworkSpec::parse(""), ModelError);
   EXPECT_THROW(NetworkSpec::parse("C3x3:16"), ModelError);  // no output layer
