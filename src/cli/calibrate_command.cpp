@@ -15,6 +15,7 @@
 #include "cli/exit_status.h"
 #include "core/errors.h"
 #include "image/page_reader.h"
+#include "recognition/line_normaliser.h"
 #include "recognition/model.h"
 #include "recognition/quantisation.h"
 #include "recognition/recognizer.h"
@@ -87,12 +88,15 @@ int run_calibrate(int argc, char** argv) {
     }
     if (images.empty()) throw UsageError("no line images (NAME.png with NAME.gt.txt) in the inputs");
     // An even spread, so that a folder sorted by document gives every document a say.
-    std::vector<GreyImage> lines;
+    std::vector<NormalisedLine> lines;
     const std::size_t n = std::min(images.size(), static_cast<std::size_t>(max_lines));
-    for (std::size_t k = 0; k < n; ++k) lines.push_back(read_grey_image(images[k * images.size() / n]));
+    for (std::size_t k = 0; k < n; ++k) lines.push_back(normalise_line(read_grey_image(images[k * images.size() / n])));
 
     const auto start = std::chrono::steady_clock::now();
     Model model = Model::load(model_path);
+    if (model.input_height != kLineHeight)
+      throw ModelError(model_path + ": lines " + std::to_string(model.input_height) + " px high; this build makes " +
+                       std::to_string(kLineHeight));
     calibrate_activation_ranges(model, lines);
     model.save(out_path);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

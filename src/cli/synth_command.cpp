@@ -43,7 +43,8 @@ constexpr const char* kUsage =
     "Usage: ocr synth --font F.ttf [--font G.otf ...] --text CORPUS.txt --count N --out DIR\n"
     "                 [--seed S] [--clean] [--height PX] [--threads N]\n"
     "       ocr synth --pages --font-list F --text CORPUS.txt --count N --out DIR\n"
-    "                 [--languages eng,deu,...] [--seed S] [--clean] [--threads N]\n"
+    "                 [--languages eng,deu,...] [--page-format png|tif|jpg] [--seed S] [--clean]\n"
+    "                 [--threads N]\n"
     "       ocr synth --make-corpus OUT.txt [--corpus-lines N] [--gt-dir DIR ...] [--seed S]\n"
     "                 [--corpus-language CODE]\n"
     "\n"
@@ -53,7 +54,7 @@ constexpr const char* kUsage =
     "DIR/NNNNNN.png + DIR/NNNNNN.gt.txt (NFC text). Line i depends only on --seed and i, not on\n"
     "the number of threads. DIR/synth-log.tsv records the font and size of every line.\n"
     "With --pages, renders N A4 pages at 300 dpi instead (one face, one language per page, 10-12 pt\n"
-    "type, typewriter margins and spacing, small skew, the same damage): DIR/page-NNNN.png +\n"
+    "type, typewriter margins and spacing, small skew, the same damage): DIR/page-NNNN.png (or .tif, .jpg) +\n"
     "DIR/page-NNNN.gt.txt (the lines top to bottom) and DIR/languages.tsv (page, Tesseract language).\n"
     "With --make-corpus, writes a corpus (one line per line) from the installed fortunes and\n"
     "Hunspell word lists, the real transcriptions under --gt-dir, and generated dates, amounts\n"
@@ -66,6 +67,9 @@ constexpr const char* kUsage =
     "  ocr synth --make-corpus corpus.txt --gt-dir ../shared/datasets/typewritten/train/lines\n"
     "  ocr synth --make-corpus ces.txt --corpus-language ces --corpus-lines 100000 \\\n"
     "            --gt-dir ../shared/datasets/typewritten/train/lines\n";
+
+/// JPEG quality of rendered pages in --page-format jpg: that of archives' access copies.
+constexpr int kPageJpegQuality = 90;
 
 /// Everything the command line said.
 struct SynthArgs {
@@ -80,6 +84,7 @@ struct SynthArgs {
   bool clean = false;
   bool pages = false;      ///< whole pages instead of lines
   std::string languages;   ///< --pages: comma-separated language codes to keep ("" = all)
+  std::string page_format = "png";  ///< --pages: png, tif (uncompressed) or jpg
   int height = -1;  ///< -1 = the style's own (48 px)
   int threads = 0;  ///< 0 = all cores
 };
@@ -337,9 +342,17 @@ int render_pages(const SynthArgs& args) {
         std::snprintf(name, sizeof name, "page-%0*lld", digits, i);
         const fs::path base = fs::path(args.out) / name;
         PixPtr pix = pix_from_grey_image(page.image);
-        if (pix) pixSetZlibCompression(pix.get(), 1);
-        if (!pix || pixWrite((base.string() + ".png").c_str(), pix.get(), IFF_PNG) != 0)
-          throw DataError("cannot write '" + base.string() + ".png'");
+        const std::string image_path = base.string() + "." + args.page_format;
+        bool written = false;
+        if (pix && args.page_format == "png") {
+          pixSetZlibCompression(pix.get(), 1);
+          written = pixWrite(image_path.c_str(), pix.get(), IFF_PNG) == 0;
+        } else if (pix && args.page_format == "tif") {
+          written = pixWrite(image_path.c_str(), pix.get(), IFF_TIFF) == 0;
+        } else if (pix) {
+          written = pixWriteJpeg(image_path.c_str(), pix.get(), kPageJpegQuality, 0) == 0;
+        }
+        if (!written) throw DataError("cannot write '" + image_path + "'");
         std::ofstream gt(base.string() + ".gt.txt", std::ios::binary | std::ios::trunc);
         for (const auto& line : page.lines) gt << line << '\n';
         if (!gt) throw DataError("cannot write '" + base.string() + ".gt.txt'");
@@ -389,6 +402,7 @@ int run_synth(int argc, char** argv) {
     ("seed", po::value<std::uint32_t>(&args.seed)->default_value(1), "random seed; same seed, same lines")
     ("clean", po::bool_switch(&args.clean), "render crisp, undegraded lines (black on white, no noise)")
     ("pages", po::bool_switch(&args.pages), "render whole A4 pages (300 dpi) with ground truth; --count counts pages")
+    ("page-format", po::value<std::string>(&args.page_format)->default_value("png"), "with --pages: image format, png, tif (uncompressed, as archival masters) or jpg (quality 90)")
     ("languages", po::value<std::string>(&args.languages), "with --pages: languages to keep, comma-separated (eng deu fra ces dan slk pol hun rus ukr bel bul)")
     ("height", po::value<int>(&args.height), "output height in px (default 48, as the real line set; 0 = scan size)")
     ("threads", po::value<int>(&args.threads)->default_value(0), "worker threads (0 = all cores)")
@@ -436,6 +450,9 @@ int run_synth(int argc, char** argv) {
       throw UsageError("--height must be between 0 and 2000 px");
     if (args.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
     if (args.pages && vm.count("height")) throw UsageError("--height applies to lines, not to --pages");
+    if (!args.pages && !vm["page-format"].defaulted()) throw UsageError("--page-format applies to --pages only");
+    if (args.page_format != "png" && args.page_format != "tif" && args.page_format != "jpg")
+      throw UsageError("--page-format must be png, tif or jpg");
     return args.pages ? render_pages(args) : render_lines(args);
   });
 }

@@ -1,21 +1,21 @@
 #include "recognition/quantisation.h"
 
 #include <algorithm>
+#include <string>
 
 #include "core/errors.h"
-#include "recognition/line_normaliser.h"
 #include "recognition/model.h"
 #include "recognition/network.h"
 
 namespace platen {
 
-void calibrate_activation_ranges(Model& model, const std::vector<GreyImage>& lines) {
+void calibrate_activation_ranges(Model& model, const std::vector<NormalisedLine>& lines) {
   if (lines.empty()) throw Error("calibration needs at least one line image");
   const int stride = model.spec.frame_stride();
   const int h = model.input_height;
   std::vector<float> ranges;
-  for (const GreyImage& image : lines) {
-    const NormalisedLine line = normalise_line(image, h);
+  for (const NormalisedLine& line : lines) {
+    if (line.height != h) throw Error("calibration lines must be " + std::to_string(h) + " px high");
     // One line per forward pass: the maxima are per pass, and a lone line needs no padding
     // beyond the frame stride.
     NetworkRunner net(model, 1, padded_width(line.width, stride), false);

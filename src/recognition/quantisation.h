@@ -6,17 +6,17 @@
 
 #include <vector>
 
-#include "core/grey_image.h"
+#include "recognition/line_normaliser.h"
 
 namespace platen {
 
 class Model;
 
 /// Sets `model.activation_ranges`: per convolution, the largest value its input takes when the
-/// f32 network reads `lines` (grey crops, normalised as the recognizer does); the first
-/// convolution's is 1 (ink). Lines from the data the model will read (training lines, not
-/// evaluation lines) give ranges that fit. Throws Error when `lines` is empty or no line has
-/// any ink, and ModelError when the model's layout is bad.
-void calibrate_activation_ranges(Model& model, const std::vector<GreyImage>& lines);
+/// f32 network reads `lines` (normalise_line's output, `model.input_height` px high), each
+/// alone; the first convolution's is 1 (ink). Lines from the data the model will read
+/// (training lines, not evaluation lines) give ranges that fit. Throws Error when `lines` is
+/// empty or no line has any ink, and ModelError when the model's layout is bad.
+void calibrate_activation_ranges(Model& model, const std::vector<NormalisedLine>& lines);
 
 }  // namespace platen

@@ -17,16 +17,15 @@
 namespace platen {
 namespace {
 
-std::vector<GreyImage> sample_lines() {
-  std::vector<GreyImage> images;
+std::vector<NormalisedLine> sample_lines() {
+  std::vector<NormalisedLine> lines;
   for (const std::string& p : list_line_images(test::source_dir() + "/datasets/samples/lines"))
-    images.push_back(read_grey_image(p));
-  return images;
+    lines.push_back(normalise_line(read_grey_image(p)));
+  return lines;
 }
 
-/// Per convolution, the largest input value when the f32 network reads `image` alone.
-std::vector<float> maxima_on(const Model& model, const GreyImage& image) {
-  const NormalisedLine line = normalise_line(image, model.input_height);
+/// Per convolution, the largest input value when the f32 network reads `line` alone.
+std::vector<float> maxima_on(const Model& model, const NormalisedLine& line) {
   NetworkRunner net(model, 1, padded_width(line.width, model.spec.frame_stride()), false);
   float* in = net.input();
   std::fill(in, in + static_cast<std::size_t>(model.input_height) * net.width(), 0.0f);
@@ -39,7 +38,7 @@ std::vector<float> maxima_on(const Model& model, const GreyImage& image) {
 }
 
 TEST(Calibration, RangesAreTheLargestInputsOverTheLines) {
-  const std::vector<GreyImage> images = sample_lines();
+  const std::vector<NormalisedLine> images = sample_lines();
   ASSERT_GE(images.size(), 3u);
   Model model = Model::load(default_model_path());
   model.activation_ranges.clear();
@@ -47,7 +46,7 @@ TEST(Calibration, RangesAreTheLargestInputsOverTheLines) {
   ASSERT_EQ(model.activation_ranges.size(), model.weights.size());
   EXPECT_FLOAT_EQ(model.activation_ranges[0], 1.0f);
   std::vector<float> largest(model.weights.size(), 0.0f);
-  for (const GreyImage& image : images) {
+  for (const NormalisedLine& image : images) {
     const std::vector<float> m = maxima_on(model, image);
     for (std::size_t i = 0; i < m.size(); ++i) largest[i] = std::max(largest[i], m[i]);
   }
@@ -61,7 +60,7 @@ TEST(Calibration, RangesAreTheLargestInputsOverTheLines) {
 TEST(Calibration, NeedsLinesWithInk) {
   Model model = Model::load(default_model_path());
   EXPECT_THROW(calibrate_activation_ranges(model, {}), Error);
-  EXPECT_THROW(calibrate_activation_ranges(model, {GreyImage(200, 40)}), Error);  // blank paper
+  EXPECT_THROW(calibrate_activation_ranges(model, {normalise_line(GreyImage(200, 40))}), Error);  // blank paper
 }
 
 }  // namespace

@@ -186,6 +186,10 @@ TEST(Trainer, ResumeKeepsTheExtendedAlphabetAndCanExtendItFurther) {
   Model done = Model::load(o.output_model);
   EXPECT_EQ(done.alphabet.symbols(), U"abcd");
   EXPECT_EQ(done.biases.back().size(), 5u);  // blank + a b c d
+  // Saved models are calibrated for int8 inference, for the extended output layer too.
+  ASSERT_EQ(done.activation_ranges.size(), done.weights.size());
+  EXPECT_FLOAT_EQ(done.activation_ranges[0], 1.0f);
+  for (float r : done.activation_ranges) EXPECT_GT(r, 0.0f);
 }
 
 }  // namespace
