@@ -118,19 +118,11 @@ int page_count(const std::vector<std::uint8_t>& bytes, int format, const std::st
   return n;
 }
 
-// Checks the size recorded in the header before decoding, so that an absurd or hostile
-// header cannot make the decoder allocate gigabytes.
-void check_header(const std::vector<std::uint8_t>& bytes, int format, int page_index,
-                  const std::string& name) {
-  l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, sub_format = 0;
-  l_ok rc;
-  if (is_tiff(format)) {
-    rc = readHeaderMemTiff(bytes.data(), bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap,
-                           &sub_format);
-  } else {
-    rc = pixReadHeaderMem(bytes.data(), bytes.size(), &sub_format, &w, &h, &bps, &spp, &cmap);
-  }
-  if (rc != 0) fail(name, page_index, "unreadable image header (corrupt or truncated file)");
+// Checks the size a header records (w×h px, bps bits per sample, spp samples per pixel)
+// before decoding, so that an absurd or hostile header cannot make the decoder allocate
+// gigabytes. `data_bytes` is the file's size, `raw_pnm` whether it is binary PNM.
+void check_header_size(l_int32 w, l_int32 h, l_int32 bps, l_int32 spp, int format, double data_bytes, bool raw_pnm,
+                       int page_index, const std::string& name) {
   if (w < 2 || h < 2) {
     fail(name, page_index,
          "image is " + std::to_string(w) + "x" + std::to_string(h) + " px; nothing to read");
@@ -150,11 +142,25 @@ void check_header(const std::vector<std::uint8_t>& bytes, int format, int page_i
   // sample; deflate (PNG) compresses at most 1032:1. This refuses a tiny file claiming a
   // huge image before gigabytes are allocated for it.
   const double raw_bytes = pixels * std::max(1, spp) * std::max(1, bps) / 8.0;
-  const double data_bytes = static_cast<double>(bytes.size());
-  const bool raw_pnm = format == IFF_PNM && bytes.size() >= 2 && bytes[0] == 'P' && bytes[1] >= '4' && bytes[1] <= '6';
   if ((raw_pnm && data_bytes < raw_bytes) || (format == IFF_PNG && data_bytes * 1032.0 < raw_bytes))
     fail(name, page_index, "the file is too short for the " + std::to_string(w) + "x" + std::to_string(h) +
                                " px its header claims (corrupt or truncated file)");
+}
+
+// check_header_size on the header of an image held in memory.
+void check_header(const std::vector<std::uint8_t>& bytes, int format, int page_index,
+                  const std::string& name) {
+  l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, sub_format = 0;
+  l_ok rc;
+  if (is_tiff(format)) {
+    rc = readHeaderMemTiff(bytes.data(), bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap,
+                           &sub_format);
+  } else {
+    rc = pixReadHeaderMem(bytes.data(), bytes.size(), &sub_format, &w, &h, &bps, &spp, &cmap);
+  }
+  if (rc != 0) fail(name, page_index, "unreadable image header (corrupt or truncated file)");
+  const bool raw_pnm = format == IFF_PNM && bytes.size() >= 2 && bytes[0] == 'P' && bytes[1] >= '4' && bytes[1] <= '6';
+  check_header_size(w, h, bps, spp, format, static_cast<double>(bytes.size()), raw_pnm, page_index, name);
 }
 
 // Brings a decoded Pix to one of the depths PageImage promises (1, 8 or 32 bpp without
@@ -195,6 +201,8 @@ PixPtr normalise_depth(PixPtr pix, const std::string& name, int page_index) {
   return pix;
 }
 
+PageImage finish_page(PixPtr pix, int page_index, const std::string& name);
+
 PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int page_index,
                       const std::string& name) {
   quiet_leptonica();
@@ -223,6 +231,21 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
   } else {
     pix = adopt(pixReadMem(bytes.data(), bytes.size()));
   }
+  return finish_page(std::move(pix), page_index, name);
+}
+
+// Page `page_index` of the TIFF file at `path`, read through the file: libtiff reads that
+// page's directory and strips only, where reading the whole file for each page made a
+// multi-page TIFF cost time quadratic in its page count.
+PageImage decode_tiff_page(const std::string& path, int page_index, double file_bytes) {
+  l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, sub_format = 0;
+  if (readHeaderTiff(path.c_str(), page_index, &w, &h, &bps, &spp, &res, &cmap, &sub_format) != 0)
+    fail(path, page_index, "unreadable image header (corrupt or truncated file)");
+  check_header_size(w, h, bps, spp, IFF_TIFF, file_bytes, false, page_index, path);
+  return finish_page(adopt(pixReadTiff(path.c_str(), page_index)), page_index, path);
+}
+
+PageImage finish_page(PixPtr pix, int page_index, const std::string& name) {
   if (!pix) fail(name, page_index, "cannot decode the image data (corrupt or truncated file)");
   if (pixGetWidth(pix.get()) < 2 || pixGetHeight(pix.get()) < 2 ||
       pixGetWidth(pix.get()) > kMaxImageSide || pixGetHeight(pix.get()) > kMaxImageSide) {
@@ -236,7 +259,10 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
   return page;
 }
 
-std::vector<std::uint8_t> read_image_bytes(const std::string& path) {
+// The first `max_bytes` bytes of the file at `path` (all of it by default), read at once;
+// `size`, when given, receives the file's size.
+std::vector<std::uint8_t> read_image_bytes(const std::string& path, std::size_t max_bytes = SIZE_MAX,
+                                           std::size_t* size_out = nullptr) {
   quiet_leptonica();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) fail(path, kNoPage, "no such file");
@@ -248,19 +274,45 @@ std::vector<std::uint8_t> read_image_bytes(const std::string& path) {
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
   if (size < 0) fail(path, kNoPage, "cannot tell the file's size");
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) fail(path, kNoPage, "read error");
+  if (size_out) *size_out = static_cast<std::size_t>(size);
+  std::vector<std::uint8_t> bytes(std::min(static_cast<std::size_t>(size), max_bytes));
+  if (!bytes.empty() && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+    fail(path, kNoPage, "read error");
   return bytes;
+}
+
+// Bytes enough for detect_format.
+constexpr std::size_t kFormatHeadBytes = 16;
+
+// Number of pages of the TIFF file at `path`, walking its directories through the file.
+int tiff_file_page_count(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
+  l_int32 n = 0;
+  if (!fp || tiffGetCount(fp.get(), &n) != 0 || n <= 0)
+    fail(path, kNoPage, "TIFF file with no readable page (corrupt directory)");
+  return n;
 }
 
 }  // namespace
 
 int count_image_pages(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_image_bytes(path);
-  return page_count(bytes, detect_format(bytes, path), path);
+  // Only TIFF has pages to count, and only its directories need reading for that.
+  return is_tiff(detect_format(read_image_bytes(path, kFormatHeadBytes), path)) ? tiff_file_page_count(path) : 1;
 }
 
 PageImage read_image_page(const std::string& path, int page_index) {
+  std::size_t size = 0;
+  const int head_format = detect_format(read_image_bytes(path, kFormatHeadBytes, &size), path);
+  if (is_tiff(head_format)) {
+    quiet_leptonica();
+    const int pages = tiff_file_page_count(path);
+    if (page_index < 0 || page_index >= pages) {
+      fail(path, kNoPage,
+           "has " + std::to_string(pages) + (pages == 1 ? " page" : " pages") + "; page " +
+               std::to_string(page_index + 1) + " does not exist");
+    }
+    return decode_tiff_page(path, page_index, static_cast<double>(size));
+  }
   const std::vector<std::uint8_t> bytes = read_image_bytes(path);
   const int format = detect_format(bytes, path);
   const int pages = page_count(bytes, format, path);
