@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace platen::layout {
 
@@ -50,32 +51,34 @@ std::uint8_t histogram_median(const long (&hist)[256], long count, long min_coun
   return fallback;
 }
 
-// In-place square dilation of a byte mask by `r` px, separably (rows, then columns).
-void dilate(std::vector<std::uint8_t>& mask, int w, int h, int r) {
-  std::vector<std::uint8_t> tmp(mask.size(), 0);
-  for (int y = 0; y < h; ++y) {
-    const std::uint8_t* s = mask.data() + static_cast<std::size_t>(y) * w;
-    std::uint8_t* d = tmp.data() + static_cast<std::size_t>(y) * w;
-    int last = -(1 << 30);
-    for (int x = 0; x < w; ++x) {
-      if (s[x]) last = x;
-      if (x - last <= r) d[x] = 1;
-    }
-    last = 1 << 30;
-    for (int x = w - 1; x >= 0; --x) {
-      if (s[x]) last = x;
-      if (last - x <= r) d[x] = 1;
-    }
+// std::lround for doubles well within the int range, without the call into libm: the
+// fraction left after truncation is exact, so ties round away from zero exactly as lround.
+inline int round_half_away(double v) {
+  int t = static_cast<int>(v);
+  const double f = v - t;
+  if (f >= 0.5) {
+    ++t;
+  } else if (f <= -0.5) {
+    --t;
   }
-  std::fill(mask.begin(), mask.end(), std::uint8_t{0});
-  for (int y = 0; y < h; ++y) {
-    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * w;
-    for (int dy = -r; dy <= r; ++dy) {
-      if (y + dy < 0 || y + dy >= h) continue;
-      const std::uint8_t* s = tmp.data() + static_cast<std::size_t>(y + dy) * w;
-      for (int x = 0; x < w; ++x) d[x] |= s[x];
-    }
+  return t;
+}
+
+// Copies `n` pixels of an 8 bpp Leptonica row from column `x` on into `dst`. Leptonica keeps
+// each 32-bit word's pixels in big-endian order, so whole words are byte-swapped rather than
+// read pixel by pixel.
+void copy_grey_row(const l_uint32* line, int x, int n, std::uint8_t* dst) {
+  int i = 0;
+  for (; i < n && ((x + i) & 3); ++i) dst[i] = GET_DATA_BYTE(line, x + i);
+  for (; i + 4 <= n; i += 4) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const std::uint32_t word = __builtin_bswap32(line[(x + i) >> 2]);
+#else
+    const std::uint32_t word = line[(x + i) >> 2];
+#endif
+    std::memcpy(dst + i, &word, 4);
   }
+  for (; i < n; ++i) dst[i] = GET_DATA_BYTE(line, x + i);
 }
 
 // Sliding minimum (or maximum) over a window of ±`win` with a monotonic queue, linear time.
@@ -181,7 +184,7 @@ LineMetrics measure_line(const PagePieces& pieces, const std::vector<int>& own, 
     const LinePiece& p = pieces.pieces[pi];
     if (p.rule) continue;
     for (int x = p.x0; x < p.x1; ++x) {
-      const int dy = static_cast<int>(std::lround(p.y - path.at(x)));
+      const int dy = round_half_away(p.y - path.at(x));
       if (dy < -reach || dy > reach) continue;
       hist[dy + reach] += 1;
       dy_min = std::min(dy_min, dy);
@@ -227,9 +230,11 @@ std::uint8_t paper_tone(Pix* grey, Pix* binary) {
   long hist[256] = {0};
   long n = 0;
   for (int y = 0; y < h; y += 3) {
+    const l_uint32* grow = g + static_cast<std::size_t>(y) * gwpl;
+    const l_uint32* brow = b + static_cast<std::size_t>(y) * bwpl;
     for (int x = 0; x < w; x += 3) {
-      if (GET_DATA_BIT(b + static_cast<std::size_t>(y) * bwpl, x)) continue;
-      ++hist[GET_DATA_BYTE(g + static_cast<std::size_t>(y) * gwpl, x)];
+      if (GET_DATA_BIT(brow, x)) continue;
+      ++hist[GET_DATA_BYTE(grow, x)];
       ++n;
     }
   }
@@ -242,7 +247,6 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   const int page_h = pixGetHeight(settings.grey);
   const l_uint32* grey = pixGetData(settings.grey);
   const int wpl = pixGetWpl(settings.grey);
-  auto pixel = [&](int x, int y) { return GET_DATA_BYTE(grey + static_cast<std::size_t>(y) * wpl, x); };
 
   // Ink extent, clamped so that a stray mark attached to the line cannot make it a page tall.
   const int dy_top = std::max(m.dy_top, m.dy_xline - static_cast<int>(std::lround(1.6 * x_height)));
@@ -255,26 +259,33 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   const int fw = static_cast<int>(path.path.size());
   if (fw <= 0) return out;
 
-  // Page row of image row 0 in each column, and the footprint's rows.
-  std::vector<int> shift(fw);
+  // The path's row in each column, and the footprint's rows.
+  std::vector<int> centre(fw);
   int foot_y0 = 1 << 30, foot_y1 = -(1 << 30);
   for (int x = 0; x < fw; ++x) {
-    shift[x] = static_cast<int>(std::lround(path.path[x])) + top_off;
-    foot_y0 = std::min(foot_y0, shift[x]);
-    foot_y1 = std::max(foot_y1, shift[x] + crop_h);
+    centre[x] = round_half_away(path.path[x]);
+    foot_y0 = std::min(foot_y0, centre[x] + top_off);
+    foot_y1 = std::max(foot_y1, centre[x] + top_off + crop_h);
   }
   foot_y0 = std::max(0, foot_y0);
   foot_y1 = std::min(page_h, foot_y1);
   if (foot_y1 <= foot_y0) return out;
   const int fh = foot_y1 - foot_y0;
 
-  // Who owns the ink of the footprint: this line, or anything else (other lines, underlines,
-  // specks, noise), the latter grown by the fringe so its grey halo goes too.
+  // Who owns the ink of the footprint: this line (kOwn), or anything else (other lines,
+  // underlines, specks, noise), the latter grown by the fringe so its grey halo goes too
+  // (kForeign). The growth is a square dilation clipped to the footprint, done separably:
+  // each foreign run is lengthened by the fringe on its row as it is drawn into `grown`, and
+  // the rows are then ORed over ±fringe. Only the footprint's own rows count, as before.
+  constexpr std::uint8_t kOwn = 1, kForeign = 2;
+  const int fringe = std::max(0, settings.fringe);
   const int underline_run = static_cast<int>(std::lround(1.2 * x_height));
-  std::vector<std::uint8_t> own(static_cast<std::size_t>(fw) * fh, 0);
-  std::vector<std::uint8_t> foreign(own.size(), 0);
+  std::vector<std::uint8_t> mask(static_cast<std::size_t>(fw) * fh, 0);
+  std::vector<std::uint8_t> grown(mask.size(), 0);
   std::vector<int> col_top(fw, 1 << 30), col_bottom(fw, -(1 << 30));  // own ink per column
   for (int y = foot_y0; y < foot_y1; ++y) {
+    std::uint8_t* own_row = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
+    std::uint8_t* grown_row = grown.data() + static_cast<std::size_t>(y - foot_y0) * fw;
     for (int pi = pieces.row_start[y]; pi < pieces.row_start[y + 1]; ++pi) {
       const LinePiece& p = pieces.pieces[pi];
       const int a = std::max(p.x0, x0);
@@ -287,57 +298,89 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const double dy = p.y - path.at(std::clamp((p.x0 + p.x1) / 2, x0, x0 + fw - 1));
       const bool underline = (p.rule && dy > m.dy_baseline - 0.15 * x_height) ||
                              (p.x1 - p.x0 >= underline_run && dy > m.dy_baseline + 0.1 * x_height);
-      const bool mine = p.line == line && !underline;
-      std::uint8_t* row = (mine ? own : foreign).data() + static_cast<std::size_t>(y - foot_y0) * fw;
-      std::fill(row + (a - x0), row + (b - x0), std::uint8_t{1});
-      if (mine) {
-        for (int x = a; x < b; ++x) {
-          const int d = y - static_cast<int>(std::lround(path.at(x)));
-          col_top[x - x0] = std::min(col_top[x - x0], d);
-          col_bottom[x - x0] = std::max(col_bottom[x - x0], d);
+      if (p.line == line && !underline) {
+        std::fill(own_row + (a - x0), own_row + (b - x0), kOwn);
+        for (int x = a - x0; x < b - x0; ++x) {
+          const int d = y - centre[x];
+          col_top[x] = std::min(col_top[x], d);
+          col_bottom[x] = std::max(col_bottom[x], d);
         }
+      } else {
+        std::fill(grown_row + std::max(0, a - x0 - fringe), grown_row + std::min(fw, b - x0 + fringe),
+                  std::uint8_t{1});
       }
     }
   }
-  dilate(foreign, fw, fh, settings.fringe);
+  for (int y = 0; y < fh; ++y) {
+    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * fw;
+    for (int yy = std::max(0, y - fringe); yy <= std::min(fh - 1, y + fringe); ++yy) {
+      const std::uint8_t* s = grown.data() + static_cast<std::size_t>(yy) * fw;
+      for (int x = 0; x < fw; ++x) d[x] |= static_cast<std::uint8_t>(s[x] << 1);  // 1 -> kForeign
+    }
+  }
 
   // The line's region, like the polygons the training crops were cut along: per column, the
   // own ink's extent over about ±1.5 x-heights, never less than the x-height band, plus the
-  // margin; in image rows.
+  // margin; in image rows, [row_lo, row_hi], also clipped to the footprint.
   const int win = std::max(1, static_cast<int>(std::lround(1.5 * x_height)));
   const std::vector<int> top = sliding_extreme(col_top, win, true);
   const std::vector<int> bottom = sliding_extreme(col_bottom, win, false);
-  std::vector<int> reg_top(fw), reg_bottom(fw);
+  std::vector<int> reg_top(fw), row_lo(fw), row_hi(fw);
   for (int x = 0; x < fw; ++x) {
     const int t = top[x] < (1 << 29) ? std::min(top[x], m.dy_xline) : m.dy_xline;
     const int b = bottom[x] > -(1 << 29) ? std::max(bottom[x], m.dy_baseline) : m.dy_baseline;
+    const int shift = centre[x] + top_off;  // page row of image row 0
     reg_top[x] = std::max(0, std::max(t, dy_top) - margin - top_off);
-    reg_bottom[x] = std::min(crop_h - 1, std::min(b, dy_bottom) + margin - top_off);
+    row_lo[x] = std::max(reg_top[x], foot_y0 - shift);
+    row_hi[x] = std::min({crop_h - 1, std::min(b, dy_bottom) + margin - top_off, foot_y1 - 1 - shift});
   }
 
-  // Paper: the median of the region's background (every other row), else the page's.
+  // Columns alike in path row, region rows and parity of the region's top form spans; within
+  // a span every image row is one stretch of one page row, read along memory.
+  struct Span {
+    int xa, xb;  // columns [xa, xb)
+  };
+  std::vector<Span> spans;
+  for (int x = 0; x < fw;) {
+    const int xa = x;
+    while (++x < fw && centre[x] == centre[xa] && row_lo[x] == row_lo[xa] && row_hi[x] == row_hi[xa] &&
+           ((reg_top[x] ^ reg_top[xa]) & 1) == 0) {
+    }
+    if (row_lo[xa] <= row_hi[xa]) spans.push_back({xa, x});
+  }
+
+  // Paper: the median of the region's background (every other row from the region's top),
+  // else the page's.
   long hist[256] = {0};
   long n_bg = 0;
-  for (int x = 0; x < fw; ++x) {
-    for (int r = reg_top[x]; r <= reg_bottom[x]; r += 2) {
-      const int y = shift[x] + r;
-      if (y < foot_y0 || y >= foot_y1) continue;
-      const std::size_t o = static_cast<std::size_t>(y - foot_y0) * fw + x;
-      if (own[o] || foreign[o]) continue;
-      ++hist[pixel(x0 + x, y)];
-      ++n_bg;
+  for (const Span& sp : spans) {
+    const int shift = centre[sp.xa] + top_off;  // page row of image row 0
+    const int first = row_lo[sp.xa] + ((row_lo[sp.xa] - reg_top[sp.xa]) & 1);
+    for (int r = first; r <= row_hi[sp.xa]; r += 2) {
+      const int y = shift + r;
+      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
+      const l_uint32* grow = grey + static_cast<std::size_t>(y) * wpl;
+      for (int x = sp.xa; x < sp.xb; ++x) {
+        if (mrow[x]) continue;
+        ++hist[GET_DATA_BYTE(grow, x0 + x)];
+        ++n_bg;
+      }
     }
   }
   const std::uint8_t paper = histogram_median(hist, n_bg, 50, settings.page_paper);
 
+  // The region's pixels keep their grey, except other ink (kForeign alone), which is paper.
   out.image = GreyImage(fw, crop_h, paper);
-  for (int x = 0; x < fw; ++x) {
-    for (int r = reg_top[x]; r <= reg_bottom[x]; ++r) {
-      const int y = shift[x] + r;
-      if (y < foot_y0 || y >= foot_y1) continue;
-      const std::size_t o = static_cast<std::size_t>(y - foot_y0) * fw + x;
-      if (foreign[o] && !own[o]) continue;
-      out.image.at(x, r) = pixel(x0 + x, y);
+  for (const Span& sp : spans) {
+    const int shift = centre[sp.xa] + top_off;
+    for (int r = row_lo[sp.xa]; r <= row_hi[sp.xa]; ++r) {
+      const int y = shift + r;
+      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
+      std::uint8_t* dst = out.image.row(r);
+      copy_grey_row(grey + static_cast<std::size_t>(y) * wpl, x0 + sp.xa, sp.xb - sp.xa, dst + sp.xa);
+      for (int x = sp.xa; x < sp.xb; ++x) {
+        if (mrow[x] == kForeign) dst[x] = paper;
+      }
     }
   }
   out.box_x = x0;
