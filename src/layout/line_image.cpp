@@ -81,6 +81,21 @@ void copy_grey_row(const l_uint32* line, int x, int n, std::uint8_t* dst) {
   for (; i < n; ++i) dst[i] = GET_DATA_BYTE(line, x + i);
 }
 
+// Ownership bits of the crop's footprint: the line's own ink, and other ink grown by the fringe.
+constexpr std::uint8_t kOwn = 1, kForeign = 2;
+
+// mask[i] |= kForeign where grown[i] is set, i in [0, n). Separate pointers that do not
+// overlap, so that the loop runs on whole vectors.
+void mark_foreign(std::uint8_t* __restrict mask, const std::uint8_t* __restrict grown, int n) {
+  for (int i = 0; i < n; ++i) mask[i] |= static_cast<std::uint8_t>(grown[i] << 1);
+}
+
+// dst[i] = paper where mask[i] is other ink alone, i in [0, n).
+void paper_over_foreign(std::uint8_t* __restrict dst, const std::uint8_t* __restrict mask, int n,
+                        std::uint8_t paper) {
+  for (int i = 0; i < n; ++i) dst[i] = mask[i] == kForeign ? paper : dst[i];
+}
+
 // Sliding minimum (or maximum) over a window of ±`win` with a monotonic queue, linear time.
 std::vector<int> sliding_extreme(const std::vector<int>& v, int win, bool minimum) {
   const int n = static_cast<int>(v.size());
@@ -277,12 +292,12 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   // (kForeign). The growth is a square dilation clipped to the footprint, done separably:
   // each foreign run is lengthened by the fringe on its row as it is drawn into `grown`, and
   // the rows are then ORed over ±fringe. Only the footprint's own rows count, as before.
-  constexpr std::uint8_t kOwn = 1, kForeign = 2;
   const int fringe = std::max(0, settings.fringe);
   const int underline_run = static_cast<int>(std::lround(1.2 * x_height));
   std::vector<std::uint8_t> mask(static_cast<std::size_t>(fw) * fh, 0);
   std::vector<std::uint8_t> grown(mask.size(), 0);
   std::vector<int> col_top(fw, 1 << 30), col_bottom(fw, -(1 << 30));  // own ink per column
+  std::vector<int> grown_x0(fh, fw), grown_x1(fh, 0);  // extent of `grown` per row
   for (int y = foot_y0; y < foot_y1; ++y) {
     std::uint8_t* own_row = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
     std::uint8_t* grown_row = grown.data() + static_cast<std::size_t>(y - foot_y0) * fw;
@@ -306,16 +321,18 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
           col_bottom[x] = std::max(col_bottom[x], d);
         }
       } else {
-        std::fill(grown_row + std::max(0, a - x0 - fringe), grown_row + std::min(fw, b - x0 + fringe),
-                  std::uint8_t{1});
+        const int ga = std::max(0, a - x0 - fringe), gb = std::min(fw, b - x0 + fringe);
+        std::fill(grown_row + ga, grown_row + gb, std::uint8_t{1});
+        grown_x0[y - foot_y0] = std::min(grown_x0[y - foot_y0], ga);
+        grown_x1[y - foot_y0] = std::max(grown_x1[y - foot_y0], gb);
       }
     }
   }
-  for (int y = 0; y < fh; ++y) {
-    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * fw;
-    for (int yy = std::max(0, y - fringe); yy <= std::min(fh - 1, y + fringe); ++yy) {
-      const std::uint8_t* s = grown.data() + static_cast<std::size_t>(yy) * fw;
-      for (int x = 0; x < fw; ++x) d[x] |= static_cast<std::uint8_t>(s[x] << 1);  // 1 -> kForeign
+  for (int yy = 0; yy < fh; ++yy) {
+    const std::uint8_t* s = grown.data() + static_cast<std::size_t>(yy) * fw;
+    for (int y = std::max(0, yy - fringe); y <= std::min(fh - 1, yy + fringe); ++y) {
+      std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * fw;
+      mark_foreign(d + grown_x0[yy], s + grown_x0[yy], grown_x1[yy] - grown_x0[yy]);
     }
   }
 
@@ -351,8 +368,8 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
 
   // Paper: the median of the region's background (every other row from the region's top),
   // else the page's.
-  long hist[256] = {0};
-  long n_bg = 0;
+  // Four histograms by column, so that a run of one grey value does not serialise the counts.
+  long part[4][256] = {{0}};
   for (const Span& sp : spans) {
     const int shift = centre[sp.xa] + top_off;  // page row of image row 0
     const int first = row_lo[sp.xa] + ((row_lo[sp.xa] - reg_top[sp.xa]) & 1);
@@ -362,10 +379,15 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const l_uint32* grow = grey + static_cast<std::size_t>(y) * wpl;
       for (int x = sp.xa; x < sp.xb; ++x) {
         if (mrow[x]) continue;
-        ++hist[GET_DATA_BYTE(grow, x0 + x)];
-        ++n_bg;
+        ++part[x & 3][GET_DATA_BYTE(grow, x0 + x)];
       }
     }
+  }
+  long hist[256] = {0};
+  long n_bg = 0;
+  for (int v = 0; v < 256; ++v) {
+    hist[v] = part[0][v] + part[1][v] + part[2][v] + part[3][v];
+    n_bg += hist[v];
   }
   const std::uint8_t paper = histogram_median(hist, n_bg, 50, settings.page_paper);
 
@@ -378,9 +400,7 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
       std::uint8_t* dst = out.image.row(r);
       copy_grey_row(grey + static_cast<std::size_t>(y) * wpl, x0 + sp.xa, sp.xb - sp.xa, dst + sp.xa);
-      for (int x = sp.xa; x < sp.xb; ++x) {
-        if (mrow[x] == kForeign) dst[x] = paper;
-      }
+      paper_over_foreign(dst + sp.xa, mrow + sp.xa, sp.xb - sp.xa, paper);
     }
   }
   out.box_x = x0;
