@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <string>
 
@@ -354,6 +355,65 @@ std::vector<float> letter_ink(const InkRuns& runs, const Components& comps, cons
   return d;
 }
 
+// Vertical runs of set cells in a grid mask: column x, rows [y0, y1).
+struct CellRun {
+  int x, y0, y1;
+};
+
+// The runs of a w×h byte mask, by column then row; runs of column x are
+// runs[column_start[x] .. column_start[x + 1]). The mask is read row by row (it is stored so),
+// eight cells at a time where a row is empty.
+struct CellRuns {
+  std::vector<CellRun> runs;
+  std::vector<int> column_start;
+};
+
+CellRuns vertical_runs(const std::vector<std::uint8_t>& mask, int w, int h) {
+  CellRuns out;
+  out.column_start.assign(static_cast<std::size_t>(w) + 1, 0);
+  auto row = [&](int y) { return mask.data() + static_cast<std::size_t>(y) * w; };
+  auto empty8 = [](const std::uint8_t* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v == 0;
+  };
+  // Calls visit(x) for each set cell of row y, skipping empty words.
+  auto for_set = [&](int y, auto&& visit) {
+    const std::uint8_t* m = row(y);
+    int x = 0;
+    for (; x + 8 <= w; x += 8) {
+      if (empty8(m + x)) continue;
+      for (int k = x; k < x + 8; ++k) {
+        if (m[k]) visit(k);
+      }
+    }
+    for (; x < w; ++x) {
+      if (m[x]) visit(x);
+    }
+  };
+  // Count the runs starting in each column, then place them.
+  std::vector<int> count(w, 0);
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* above = y > 0 ? row(y - 1) : nullptr;
+    for_set(y, [&](int x) {
+      if (!above || !above[x]) ++count[x];
+    });
+  }
+  for (int x = 0; x < w; ++x) out.column_start[x + 1] = out.column_start[x] + count[x];
+  out.runs.resize(out.column_start[w]);
+  std::vector<int> next(out.column_start.begin(), out.column_start.end() - 1);
+  std::vector<int> open(w, 0);
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* above = y > 0 ? row(y - 1) : nullptr;
+    const std::uint8_t* below = y + 1 < h ? row(y + 1) : nullptr;
+    for_set(y, [&](int x) {
+      if (!above || !above[x]) open[x] = y;
+      if (!below || !below[x]) out.runs[next[x]++] = {x, open[x], y + 1};
+    });
+  }
+  return out;
+}
+
 // The core mask: cells whose smoothed density is at least half the largest within
 // kPeakRadiusXh above or below (the x-height band of a line), above a floor that keeps lone
 // specks out. Where two lines' bands merge (bold type, tight spacing), a column's run of core
@@ -396,48 +456,40 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
   const int apart = std::max(2, px(1.5 * xh / cell.f));
   auto at = [&](int x, int y) { return s[static_cast<std::size_t>(y) * w + x]; };
   auto cell_of = [&](int x, int y) -> std::uint8_t& { return mask[static_cast<std::size_t>(y) * w + x]; };
-  for (int x = 0; x < w; ++x) {
-    for (int y = 0; y < h;) {
-      if (!cell_of(x, y)) {
-        ++y;
-        continue;
-      }
-      const int y0 = y;
-      while (y < h && cell_of(x, y)) ++y;
-      const int y1 = y;
-      if (y1 - y0 <= tall) continue;
-      // Walk the run's local maxima; between two far enough apart, cut at the minimum if deep.
-      int last_peak = -1;
-      for (int yy = y0; yy < y1; ++yy) {
-        const float v = at(x, yy);
-        const bool peak = (yy == y0 || v >= at(x, yy - 1)) && (yy + 1 == y1 || v > at(x, yy + 1));
-        if (!peak) continue;
-        if (last_peak >= 0 && yy - last_peak >= apart) {
-          int valley = last_peak;
-          for (int k = last_peak; k <= yy; ++k) {
-            if (at(x, k) < at(x, valley)) valley = k;
-          }
-          if (at(x, valley) < kValleyDepth * std::min(at(x, last_peak), v)) {
-            cell_of(x, valley) = 0;
-            last_peak = yy;
-          } else if (v > at(x, last_peak)) {
-            last_peak = yy;
-          }
-        } else if (last_peak < 0 || v > at(x, last_peak)) {
+  for (const CellRun& run : vertical_runs(mask, w, h).runs) {
+    const int x = run.x, y0 = run.y0, y1 = run.y1;
+    if (y1 - y0 <= tall) continue;
+    // Walk the run's local maxima; between two far enough apart, cut at the minimum if deep.
+    int last_peak = -1;
+    for (int yy = y0; yy < y1; ++yy) {
+      const float v = at(x, yy);
+      const bool peak = (yy == y0 || v >= at(x, yy - 1)) && (yy + 1 == y1 || v > at(x, yy + 1));
+      if (!peak) continue;
+      if (last_peak >= 0 && yy - last_peak >= apart) {
+        int valley = last_peak;
+        for (int k = last_peak; k <= yy; ++k) {
+          if (at(x, k) < at(x, valley)) valley = k;
+        }
+        if (at(x, valley) < kValleyDepth * std::min(at(x, last_peak), v)) {
+          cell_of(x, valley) = 0;
+          last_peak = yy;
+        } else if (v > at(x, last_peak)) {
           last_peak = yy;
         }
+      } else if (last_peak < 0 || v > at(x, last_peak)) {
+        last_peak = yy;
       }
-      // What is still too tall after the cuts bridges two lines without a valley.
-      for (int yy = y0; yy < y1;) {
-        if (!cell_of(x, yy)) {
-          ++yy;
-          continue;
-        }
-        const int r0 = yy;
-        while (yy < y1 && cell_of(x, yy)) ++yy;
-        if (yy - r0 > too_tall) {
-          for (int k = r0; k < yy; ++k) cell_of(x, k) = 0;
-        }
+    }
+    // What is still too tall after the cuts bridges two lines without a valley.
+    for (int yy = y0; yy < y1;) {
+      if (!cell_of(x, yy)) {
+        ++yy;
+        continue;
+      }
+      const int r0 = yy;
+      while (yy < y1 && cell_of(x, yy)) ++yy;
+      if (yy - r0 > too_tall) {
+        for (int k = r0; k < yy; ++k) cell_of(x, k) = 0;
       }
     }
   }
@@ -450,26 +502,20 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
 // (see below): a core follows a skewed or curved line, but a staircase of runs that merely
 // touch, or runs where two lines' tails meet at a word gap or a line start, do not link two
 // lines.
-// Returns the label of every cell (-1 = none) and the number of labels.
-std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& cell, double xh, int* count) {
-  struct Run {
-    int x, y0, y1;  // grid column, rows [y0, y1)
-  };
-  std::vector<Run> runs;
-  std::vector<int> column_start(cell.w + 1, 0);
-  for (int x = 0; x < cell.w; ++x) {
-    column_start[x] = static_cast<int>(runs.size());
-    for (int y = 0; y < cell.h;) {
-      if (!mask[static_cast<std::size_t>(y) * cell.w + x]) {
-        ++y;
-        continue;
-      }
-      const int y0 = y;
-      while (y < cell.h && mask[static_cast<std::size_t>(y) * cell.w + x]) ++y;
-      runs.push_back({x, y0, y});
-    }
-  }
-  column_start[cell.w] = static_cast<int>(runs.size());
+// Every run of the mask gets a label: a core is one or more runs.
+struct CoreLabels {
+  std::vector<int> grid;  // label of every cell, -1 = none
+  CellRuns cells;         // the mask's runs
+  std::vector<int> run_label;
+  int count = 0;
+};
+
+CoreLabels label_cores(const std::vector<std::uint8_t>& mask, const Cell& cell, double xh) {
+  using Run = CellRun;
+  CoreLabels out;
+  out.cells = vertical_runs(mask, cell.w, cell.h);
+  const std::vector<Run>& runs = out.cells.runs;
+  const std::vector<int>& column_start = out.cells.column_start;
   const double max_shift = 0.5 * xh / cell.f;
   // Links between neighbouring columns: each run keeps only its best partner on either side
   // (most rows shared), and a link needs both ends to choose each other, so that a run where
@@ -510,7 +556,9 @@ std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& 
   };
   const int window = std::max(2, px(3 * xh / cell.f));
   const double max_drift = 0.7 * xh / cell.f;
-  std::vector<int> grid(mask.size(), -1);
+  std::vector<int>& grid = out.grid;
+  grid.assign(mask.size(), -1);
+  out.run_label.assign(runs.size(), -1);
   std::vector<double> recent;
   int n = 0;
   for (int start = 0; start < static_cast<int>(runs.size()); ++start) {
@@ -530,50 +578,51 @@ std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& 
       recent.push_back(middle);
       if (static_cast<int>(recent.size()) > window) recent.erase(recent.begin());
       for (int y = runs[r].y0; y < runs[r].y1; ++y) grid[static_cast<std::size_t>(y) * cell.w + runs[r].x] = label;
+      out.run_label[r] = label;
     }
   }
-  *count = n;
-  return grid;
+  out.count = n;
+  return out;
 }
 
-// The cores' per-column extent, centre, top and bottom, from the label grid.
-std::vector<Core> build_cores(const std::vector<int>& label, const Cell& cell, int count) {
+// The cores' per-column extent, centre, top and bottom, from their runs.
+std::vector<Core> build_cores(const CoreLabels& labels) {
+  const int count = labels.count;
+  const std::vector<CellRun>& runs = labels.cells.runs;
   std::vector<Core> cores(count);
   for (auto& k : cores) {
     k.cx0 = 1 << 30;
     k.cx1 = -1;
   }
-  for (int y = 0; y < cell.h; ++y) {
-    for (int x = 0; x < cell.w; ++x) {
-      const int k = label[static_cast<std::size_t>(y) * cell.w + x];
-      if (k < 0) continue;
-      cores[k].cx0 = std::min(cores[k].cx0, x);
-      cores[k].cx1 = std::max(cores[k].cx1, x + 1);
-    }
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    Core& core = cores[labels.run_label[i]];
+    core.cx0 = std::min(core.cx0, runs[i].x);
+    core.cx1 = std::max(core.cx1, runs[i].x + 1);
   }
   std::vector<std::vector<int>> counts(count);
+  std::vector<std::vector<long>> sums(count);
   for (int k = 0; k < count; ++k) {
     const int n = cores[k].cx1 - cores[k].cx0;
     cores[k].centre.assign(n, 0.f);
     cores[k].top.assign(n, 1 << 30);
     cores[k].bottom.assign(n, -1);
     counts[k].assign(n, 0);
+    sums[k].assign(n, 0);
   }
-  for (int y = 0; y < cell.h; ++y) {
-    for (int x = 0; x < cell.w; ++x) {
-      const int k = label[static_cast<std::size_t>(y) * cell.w + x];
-      if (k < 0) continue;
-      Core& core = cores[k];
-      const int j = x - core.cx0;
-      core.centre[j] += static_cast<float>(y);
-      ++counts[k][j];
-      core.top[j] = std::min(core.top[j], y);
-      core.bottom[j] = std::max(core.bottom[j], y);
-    }
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const CellRun& r = runs[i];
+    const int k = labels.run_label[i];
+    Core& core = cores[k];
+    const int j = r.x - core.cx0;
+    // Row sums are whole numbers far below 2^24: the same in float as summed cell by cell.
+    sums[k][j] += static_cast<long>(r.y0 + r.y1 - 1) * (r.y1 - r.y0) / 2;
+    counts[k][j] += r.y1 - r.y0;
+    core.top[j] = std::min(core.top[j], r.y0);
+    core.bottom[j] = std::max(core.bottom[j], r.y1 - 1);
   }
   for (int k = 0; k < count; ++k) {
     for (std::size_t j = 0; j < cores[k].centre.size(); ++j) {
-      cores[k].centre[j] = counts[k][j] ? cores[k].centre[j] / counts[k][j] : -1.f;
+      cores[k].centre[j] = counts[k][j] ? static_cast<float>(sums[k][j]) / counts[k][j] : -1.f;
     }
   }
   return cores;
@@ -584,7 +633,8 @@ std::vector<Core> build_cores(const std::vector<int>& label, const Cell& cell, i
 // than two x-heights whose centre is within 1.2 x-heights of a wider core's centre in the same
 // columns is relabelled to that core (lines are further apart than that). Relabels `label` in
 // place and returns the new number of cores, labels renumbered from 0.
-int merge_small_cores(std::vector<int>& label, const std::vector<Core>& cores, const Cell& cell, double xh) {
+void merge_small_cores(CoreLabels& labels, const std::vector<Core>& cores, const Cell& cell, double xh) {
+  const std::vector<int>& label = labels.grid;
   const int n = static_cast<int>(cores.size());
   std::vector<int> into(n);
   std::iota(into.begin(), into.end(), 0);
@@ -614,10 +664,13 @@ int merge_small_cores(std::vector<int>& label, const std::vector<Core>& cores, c
   for (int k = 0; k < n; ++k) {
     if (into[k] == k) id[k] = count++;
   }
-  for (int& v : label) {
-    if (v >= 0) v = id[into[v]];
+  const std::vector<CellRun>& runs = labels.cells.runs;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const int v = id[into[labels.run_label[i]]];
+    labels.run_label[i] = v;
+    for (int y = runs[i].y0; y < runs[i].y1; ++y) labels.grid[static_cast<std::size_t>(y) * cell.w + runs[i].x] = v;
   }
-  return count;
+  labels.count = count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1029,12 +1082,15 @@ void collect_core_ink(const Components& comps, const Assignment& a, std::vector<
 // Grid cells within 1.5 x-heights of noise ink (borders, bands, bars, holes).
 std::vector<std::uint8_t> near_noise(const InkRuns& runs, const Components& comps, const Cell& cell, double xh) {
   std::vector<std::uint8_t> mask(static_cast<std::size_t>(cell.w) * cell.h, 0);
+  bool any = false;
   for (std::size_t i = 0; i < runs.runs.size(); ++i) {
     if (comps.roles[comps.labels.run_component[i]] != Role::kNoise) continue;
     const InkRun& r = runs.runs[i];
     std::fill_n(mask.begin() + static_cast<long>(r.y / cell.f) * cell.w + r.x0 / cell.f,
                 (r.x1 - 1) / cell.f - r.x0 / cell.f + 1, std::uint8_t{1});
+    any = true;
   }
+  if (!any) return mask;
   // Separable dilation by `rad` cells: distance to the last set cell along rows, then columns.
   const int rad = std::max(1, px(1.5 * xh / cell.f));
   std::vector<std::uint8_t> rows(mask.size(), 0);
@@ -1050,14 +1106,23 @@ std::vector<std::uint8_t> near_noise(const InkRuns& runs, const Components& comp
       d[x] |= last - x <= rad;
     }
   }
-  for (int x = 0; x < cell.w; ++x) {
-    for (int y = 0, last = -(1 << 20); y < cell.h; ++y) {
-      if (rows[static_cast<std::size_t>(y) * cell.w + x]) last = y;
-      mask[static_cast<std::size_t>(y) * cell.w + x] = y - last <= rad;
+  // Columns: the same, every column at once, walking the rows down and then up.
+  std::vector<int> last(cell.w, -(1 << 20));
+  for (int y = 0; y < cell.h; ++y) {
+    const std::uint8_t* s = rows.data() + static_cast<std::size_t>(y) * cell.w;
+    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * cell.w;
+    for (int x = 0; x < cell.w; ++x) {
+      if (s[x]) last[x] = y;
+      d[x] = y - last[x] <= rad;
     }
-    for (int y = cell.h - 1, last = 1 << 20; y >= 0; --y) {
-      if (rows[static_cast<std::size_t>(y) * cell.w + x]) last = y;
-      mask[static_cast<std::size_t>(y) * cell.w + x] |= last - y <= rad;
+  }
+  std::fill(last.begin(), last.end(), 1 << 20);
+  for (int y = cell.h - 1; y >= 0; --y) {
+    const std::uint8_t* s = rows.data() + static_cast<std::size_t>(y) * cell.w;
+    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * cell.w;
+    for (int x = 0; x < cell.w; ++x) {
+      if (s[x]) last[x] = y;
+      d[x] |= last[x] - y <= rad;
     }
   }
   return mask;
@@ -1487,10 +1552,11 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   box_x(grid.density, cell.w, cell.h, rx);
   box_x(grid.density, cell.w, cell.h, rx);  // twice: a triangular window
   box_y(grid.density, cell.w, cell.h, std::max(0, px(kSmoothYXh * xh / cell.f / 2)));
-  int n_cores = 0;
-  grid.label = label_cores(core_mask(grid.density, cell, xh), cell, xh, &n_cores);
-  n_cores = merge_small_cores(grid.label, build_cores(grid.label, cell, n_cores), cell, xh);
-  std::vector<Core> cores = build_cores(grid.label, cell, n_cores);
+  CoreLabels core_labels = label_cores(core_mask(grid.density, cell, xh), cell, xh);
+  merge_small_cores(core_labels, build_cores(core_labels), cell, xh);
+  const int n_cores = core_labels.count;
+  std::vector<Core> cores = build_cores(core_labels);
+  grid.label = std::move(core_labels.grid);
   if (cores.empty()) return result;
 
   // 5: components to cores.
