@@ -676,24 +676,57 @@ void merge_small_cores(CoreLabels& labels, const std::vector<Core>& cores, const
 // ---------------------------------------------------------------------------------------------
 // Step 5: handing components to cores.
 
-// Pixel overlap of a component with each allowed core, as (core, px), largest first.
-std::vector<std::pair<int, long>> core_overlaps(const InkRuns& runs, const Components& comps, int c,
-                                                const Grid& grid, const std::vector<std::uint8_t>& allowed) {
-  std::vector<std::pair<int, long>> out;
+// Pixel overlap of every component (noise excepted) with the cores, as (core, px) in the
+// order the component's runs first meet each core. Handing out components asks for it twice
+// (which cores hold text, then where each component goes), so it is counted once.
+struct CoreOverlaps {
+  std::vector<int> start;  // component c's entries are items[start[c] .. start[c + 1])
+  std::vector<std::pair<int, long>> items;
+};
+
+CoreOverlaps all_core_overlaps(const InkRuns& runs, const Components& comps, const Grid& grid) {
+  CoreOverlaps out;
+  out.start.assign(static_cast<std::size_t>(comps.size()) + 1, 0);
   const int f = grid.cell.f;
-  for (int k = comps.labels.run_start[c]; k < comps.labels.run_start[c + 1]; ++k) {
-    const InkRun& r = runs.runs[comps.labels.component_runs[k]];
-    for (int cx = r.x0 / f, last = (r.x1 - 1) / f; cx <= last; ++cx) {
-      const int core = grid.at(cx, r.y / f);
-      if (core < 0 || !allowed[core]) continue;
-      const long n = std::min(r.x1, (cx + 1) * f) - std::max(r.x0, cx * f);
-      auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == core; });
-      if (it == out.end()) {
-        out.emplace_back(core, n);
+  for (int c = 0; c < comps.size(); ++c) {
+    out.start[c] = static_cast<int>(out.items.size());
+    if (comps.roles[c] == Role::kNoise) continue;
+    auto add = [&](int core, long n) {
+      auto first = out.items.begin() + out.start[c];
+      auto it = std::find_if(first, out.items.end(), [&](const auto& p) { return p.first == core; });
+      if (it == out.items.end()) {
+        out.items.emplace_back(core, n);
       } else {
         it->second += n;
       }
+    };
+    for (int k = comps.labels.run_start[c]; k < comps.labels.run_start[c + 1]; ++k) {
+      const InkRun& r = runs.runs[comps.labels.component_runs[k]];
+      const int* row = grid.label.data() + static_cast<std::size_t>(r.y / f) * grid.cell.w;
+      // Neighbouring cells of one core are added up before the core is looked up.
+      int core = -1;
+      long n = 0;
+      for (int cx = r.x0 / f, last = (r.x1 - 1) / f; cx <= last; ++cx) {
+        const int here = row[cx];
+        if (here != core) {
+          if (core >= 0) add(core, n);
+          core = here;
+          n = 0;
+        }
+        if (here >= 0) n += std::min(r.x1, (cx + 1) * f) - std::max(r.x0, cx * f);
+      }
+      if (core >= 0) add(core, n);
     }
+  }
+  out.start[comps.size()] = static_cast<int>(out.items.size());
+  return out;
+}
+
+// Pixel overlap of component c with each allowed core, as (core, px), largest first.
+std::vector<std::pair<int, long>> core_overlaps(const CoreOverlaps& all, int c, const std::vector<std::uint8_t>& allowed) {
+  std::vector<std::pair<int, long>> out;
+  for (int i = all.start[c]; i < all.start[c + 1]; ++i) {
+    if (allowed[all.items[i].first]) out.push_back(all.items[i]);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   return out;
@@ -916,14 +949,15 @@ std::vector<InkComponent> character_cells(std::vector<int> list, const Component
 // where most letters span two cores). Rows of dots, dashes or specks are neither. Components
 // are handed out to text cores only, so that no letter is cut against a spurious core.
 std::vector<std::uint8_t> text_cores(const InkRuns& runs, const Components& comps, const Grid& grid,
-                                     const std::vector<Core>& cores, double xh, double min_height) {
+                                     const CoreOverlaps& overlap, const std::vector<Core>& cores, double xh,
+                                     double min_height) {
   const std::vector<std::uint8_t> any(cores.size(), 1);
   std::vector<std::vector<int>> provisional(cores.size());
   std::vector<long> letter_ink(cores.size(), 0);
   for (int c = 0; c < comps.size(); ++c) {
     const Role role = comps.roles[c];
     if (role != Role::kLetter && role != Role::kSmall && role != Role::kTall) continue;
-    const auto overlaps = core_overlaps(runs, comps, c, grid, any);
+    const auto overlaps = core_overlaps(overlap, c, any);
     long total = 0;
     for (const auto& [k, n] : overlaps) {
       total += n;
@@ -959,7 +993,8 @@ std::vector<std::uint8_t> text_cores(const InkRuns& runs, const Components& comp
 //    capital) found near another core goes to the one nearest its centre of mass, since its
 //    own line's core may be missing where the lines' ink merged.
 Assignment assign_components(const InkRuns& runs, const Components& comps, const Grid& grid,
-                             const std::vector<Core>& cores, const std::vector<std::uint8_t>& text, double xh) {
+                             const CoreOverlaps& overlap, const std::vector<Core>& cores,
+                             const std::vector<std::uint8_t>& text, double xh) {
   const int nc = comps.size();
   const int f = grid.cell.f;
   Assignment out;
@@ -979,7 +1014,7 @@ Assignment assign_components(const InkRuns& runs, const Components& comps, const
     if (role == Role::kNoise) continue;
     const InkComponent& k = comps[c];
     const int mid = ((k.x0 + k.x1) / 2) / f;
-    const auto overlaps = core_overlaps(runs, comps, c, grid, text);
+    const auto overlaps = core_overlaps(overlap, c, text);
     if (role == Role::kRule) {
       if (overlaps.empty()) continue;
       const Core& core = cores[overlaps[0].first];
@@ -1561,8 +1596,9 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
 
   // 5: components to cores.
   const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
-  const std::vector<std::uint8_t> text = text_cores(runs, comps, grid, cores, xh, min_height);
-  const Assignment assignment = assign_components(runs, comps, grid, cores, text, xh);
+  const CoreOverlaps overlap = all_core_overlaps(runs, comps, grid);
+  const std::vector<std::uint8_t> text = text_cores(runs, comps, grid, overlap, cores, xh, min_height);
+  const Assignment assignment = assign_components(runs, comps, grid, overlap, cores, text, xh);
   collect_core_ink(comps, assignment, cores, xh);
 
   // 6: lines.
