@@ -121,29 +121,39 @@ CentrePath fit_centre_path(const PagePieces& pieces, const std::vector<int>& own
   // where a run of capitals or descenders pulls it.
   const int bin = std::max(2, static_cast<int>(std::lround(2 * xh)));
   const int nbins = std::max(1, (ink_x1 - ink_x0 + bin - 1) / bin);
-  std::vector<std::vector<std::pair<int, int>>> samples(nbins);  // (row, px) per bin
+  // (row, px) samples, bin by bin: bin b's are sample[start[b] .. start[b + 1]).
+  std::vector<int> start(nbins + 1, 0);
+  for (int pi : own) {
+    const LinePiece& p = pieces.pieces[pi];
+    for (int b = (p.x0 - ink_x0) / bin, last = (p.x1 - 1 - ink_x0) / bin; b <= last; ++b) ++start[b + 1];
+  }
+  for (int b = 0; b < nbins; ++b) start[b + 1] += start[b];
+  std::vector<std::pair<int, int>> sample(start[nbins]);
+  std::vector<int> fill(start.begin(), start.end() - 1);
   for (int pi : own) {
     const LinePiece& p = pieces.pieces[pi];
     for (int b = (p.x0 - ink_x0) / bin, last = (p.x1 - 1 - ink_x0) / bin; b <= last; ++b) {
       const int a = std::max(p.x0, ink_x0 + b * bin);
       const int e = std::min(p.x1, ink_x0 + (b + 1) * bin);
-      samples[b].emplace_back(p.y, e - a);
+      sample[fill[b]++] = {p.y, e - a};
     }
   }
   std::vector<double> centre(nbins, -1.0);
   std::vector<double> weight(nbins, 0.0);
   for (int b = 0; b < nbins; ++b) {
-    auto& v = samples[b];
-    if (v.empty()) continue;
-    std::sort(v.begin(), v.end());
+    const auto lo = sample.begin() + start[b], hi = sample.begin() + start[b + 1];
+    if (lo == hi) continue;
+    // The weighted median row. Pieces come row by row, so the samples are usually in row
+    // order already (their order within a row does not change the median).
+    if (!std::is_sorted(lo, hi, [](const auto& p, const auto& q) { return p.first < q.first; })) std::sort(lo, hi);
     long total = 0;
-    for (const auto& e : v) total += e.second;
+    for (auto e = lo; e != hi; ++e) total += e->second;
     weight[b] = static_cast<double>(total);
     long acc = 0;
-    for (const auto& e : v) {
-      acc += e.second;
+    for (auto e = lo; e != hi; ++e) {
+      acc += e->second;
       if (2 * acc >= total) {
-        centre[b] = e.first;
+        centre[b] = e->first;
         break;
       }
     }
@@ -195,15 +205,25 @@ LineMetrics measure_line(const PagePieces& pieces, const std::vector<int>& own, 
   const int reach = static_cast<int>(std::ceil(4 * xh)) + 2;
   std::vector<double> hist(2 * reach + 1, 0.0);
   int dy_min = reach, dy_max = -reach;
+  // Where the path is level (most lines are kept exactly level), a piece's pixels share one
+  // row offset: same_until[i] is the end of the stretch of equal path values from path[i] on.
+  const int n = static_cast<int>(path.path.size());
+  std::vector<int> same_until(n);
+  for (int i = n - 1; i >= 0; --i) {
+    same_until[i] = i + 1 < n && path.path[i + 1] == path.path[i] ? same_until[i + 1] : i + 1;
+  }
   for (int pi : own) {
     const LinePiece& p = pieces.pieces[pi];
     if (p.rule) continue;
-    for (int x = p.x0; x < p.x1; ++x) {
+    for (int x = p.x0; x < p.x1;) {
+      const int end = std::min(p.x1, path.x0 + same_until[x - path.x0]);
       const int dy = round_half_away(p.y - path.at(x));
-      if (dy < -reach || dy > reach) continue;
-      hist[dy + reach] += 1;
-      dy_min = std::min(dy_min, dy);
-      dy_max = std::max(dy_max, dy);
+      if (dy >= -reach && dy <= reach) {
+        hist[dy + reach] += end - x;  // whole numbers: the same as adding one pixel at a time
+        dy_min = std::min(dy_min, dy);
+        dy_max = std::max(dy_max, dy);
+      }
+      x = end;
     }
   }
   LineMetrics m;
@@ -242,16 +262,21 @@ std::uint8_t paper_tone(Pix* grey, Pix* binary) {
   const l_uint32* b = pixGetData(binary);
   const int gwpl = pixGetWpl(grey);
   const int bwpl = pixGetWpl(binary);
-  long hist[256] = {0};
-  long n = 0;
+  // Four histograms side by side, so that runs of one grey value do not serialise the counts.
+  long part[4][256] = {{0}};
   for (int y = 0; y < h; y += 3) {
     const l_uint32* grow = g + static_cast<std::size_t>(y) * gwpl;
     const l_uint32* brow = b + static_cast<std::size_t>(y) * bwpl;
-    for (int x = 0; x < w; x += 3) {
+    for (int x = 0, k = 0; x < w; x += 3, k = (k + 1) & 3) {
       if (GET_DATA_BIT(brow, x)) continue;
-      ++hist[GET_DATA_BYTE(grow, x)];
-      ++n;
+      ++part[k][GET_DATA_BYTE(grow, x)];
     }
+  }
+  long hist[256] = {0};
+  long n = 0;
+  for (int v = 0; v < 256; ++v) {
+    hist[v] = part[0][v] + part[1][v] + part[2][v] + part[3][v];
+    n += hist[v];
   }
   return histogram_median(hist, n, 1, 255);
 }
