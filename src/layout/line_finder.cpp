@@ -445,6 +445,50 @@ CellRuns vertical_runs(const std::vector<std::uint8_t>& mask, int w, int h) {
   return out;
 }
 
+// Running maximum over rows [y − r, y + r] (clipped to the grid) of a w×h grid, whole rows
+// at a time, in three passes whatever r: maxima from the start and from the end of blocks of
+// 2r + 1 rows, of which every window takes one or two (van Herk 1992, Gil & Werman 1993).
+std::vector<float> running_max_y(const std::vector<float>& s, int w, int h, int r) {
+  const int k = 2 * r + 1;
+  auto row = [w](const std::vector<float>& g, int y) { return g.data() + static_cast<std::size_t>(y) * w; };
+  auto row_of = [w](std::vector<float>& g, int y) { return g.data() + static_cast<std::size_t>(y) * w; };
+  std::vector<float> from_start(s.size()), to_end(s.size()), out(s.size());
+  for (int y = 0; y < h; ++y) {
+    float* d = row_of(from_start, y);
+    const float* a = row(s, y);
+    if (y % k == 0) {
+      std::copy(a, a + w, d);
+    } else {
+      const float* p = row(from_start, y - 1);
+      for (int x = 0; x < w; ++x) d[x] = std::max(p[x], a[x]);
+    }
+  }
+  for (int y = h - 1; y >= 0; --y) {
+    float* d = row_of(to_end, y);
+    const float* a = row(s, y);
+    if (y % k == k - 1 || y == h - 1) {
+      std::copy(a, a + w, d);
+    } else {
+      const float* p = row(to_end, y + 1);
+      for (int x = 0; x < w; ++x) d[x] = std::max(p[x], a[x]);
+    }
+  }
+  for (int y = 0; y < h; ++y) {
+    const int lo = std::max(0, y - r), hi = std::min(h - 1, y + r);
+    float* d = row_of(out, y);
+    if (lo / k != hi / k) {
+      const float* a = row(to_end, lo);
+      const float* b = row(from_start, hi);
+      for (int x = 0; x < w; ++x) d[x] = std::max(a[x], b[x]);
+    } else {
+      // Within one block only where the window starts a block or is cut by the grid's end.
+      const float* a = lo % k == 0 ? row(from_start, hi) : row(to_end, lo);
+      std::copy(a, a + w, d);
+    }
+  }
+  return out;
+}
+
 // The core mask: cells whose smoothed density is at least half the largest within
 // kPeakRadiusXh above or below (the x-height band of a line), above a floor that keeps lone
 // specks out. Where two lines' bands merge (bold type, tight spacing), a column's run of core
@@ -455,19 +499,7 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
   const int w = cell.w;
   const int h = cell.h;
   const int r = std::max(1, px(kPeakRadiusXh * xh / cell.f));
-  // Running maximum over ±r rows as a maximum of shifted copies: r is a handful of cells and
-  // the inner loops run along rows.
-  std::vector<float> runmax(s);
-  for (int dy = 1; dy <= r; ++dy) {
-    for (int y = 0; y < h; ++y) {
-      float* m = runmax.data() + static_cast<std::size_t>(y) * w;
-      for (int yy : {y - dy, y + dy}) {
-        if (yy < 0 || yy >= h) continue;
-        const float* a = s.data() + static_cast<std::size_t>(yy) * w;
-        for (int x = 0; x < w; ++x) m[x] = std::max(m[x], a[x]);
-      }
-    }
-  }
+  const std::vector<float> runmax = running_max_y(s, w, h, r);
   // Floor: 12 % of typical text density (90th percentile of non-empty cells, sampled).
   std::vector<float> sample;
   for (std::size_t i = 0; i < s.size(); i += 3) {
@@ -1706,9 +1738,10 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   }
   std::nth_element(xheights.begin(), xheights.begin() + static_cast<long>(xheights.size() / 2), xheights.end());
   const int page_xh = xheights.empty() ? px(xh) : xheights[xheights.size() / 2];
+  const layout::PagePaper page_paper(images.grey, images.binary);
   layout::CutSettings settings;
   settings.grey = images.grey;
-  settings.page_paper = layout::paper_tone(images.grey, images.binary);
+  settings.page_paper = &page_paper;
   settings.fringe = std::max(1, px(xh / 6));  // the grey halo of binarised strokes
   settings.margin_share = kMarginShare;
   for (int i : order) {

@@ -394,7 +394,7 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   // Paper: the median of the region's background (every other row from the region's top),
   // else the page's.
   // Four histograms by column, so that a run of one grey value does not serialise the counts.
-  long part[4][256] = {{0}};
+  long part[4][257] = {{0}};
   for (const Span& sp : spans) {
     const int shift = centre[sp.xa] + top_off;  // page row of image row 0
     const int first = row_lo[sp.xa] + ((row_lo[sp.xa] - reg_top[sp.xa]) & 1);
@@ -402,10 +402,8 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const int y = shift + r;
       const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
       const l_uint32* grow = grey + static_cast<std::size_t>(y) * wpl;
-      for (int x = sp.xa; x < sp.xb; ++x) {
-        if (mrow[x]) continue;
-        ++part[x & 3][GET_DATA_BYTE(grow, x0 + x)];
-      }
+      // Ink goes to a bin of its own, past the grey values: no branch on the mask.
+      for (int x = sp.xa; x < sp.xb; ++x) ++part[x & 3][mrow[x] ? 256 : GET_DATA_BYTE(grow, x0 + x)];
     }
   }
   long hist[256] = {0};
@@ -414,7 +412,8 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
     hist[v] = part[0][v] + part[1][v] + part[2][v] + part[3][v];
     n_bg += hist[v];
   }
-  const std::uint8_t paper = histogram_median(hist, n_bg, 50, settings.page_paper);
+  const std::uint8_t paper =
+      n_bg < 50 ? (settings.page_paper ? settings.page_paper->tone() : 255) : histogram_median(hist, n_bg, 50, 255);
 
   // The region's pixels keep their grey, except other ink (kForeign alone), which is paper.
   out.image = GreyImage(fw, crop_h, paper);
