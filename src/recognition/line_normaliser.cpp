@@ -399,11 +399,20 @@ std::vector<float> darkness_of(const GreyImage& line) {
   const std::size_t n = line.pixels.size();
   const std::uint8_t* p = line.pixels.data();
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    ++parts[0][p[i]];
-    ++parts[1][p[i + 1]];
-    ++parts[2][p[i + 2]];
-    ++parts[3][p[i + 3]];
+  for (; i + 8 <= n; i += 8) {
+    // Crops are mostly flat paper outside the line's region: eight equal bytes count at once.
+    std::uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    if (v == p[i] * 0x0101010101010101ull) {
+      parts[0][p[i]] += 8;
+      continue;
+    }
+    for (std::size_t k = i; k < i + 8; k += 4) {
+      ++parts[0][p[k]];
+      ++parts[1][p[k + 1]];
+      ++parts[2][p[k + 2]];
+      ++parts[3][p[k + 3]];
+    }
   }
   for (; i < n; ++i) ++parts[0][p[i]];
   std::array<int, 256> histogram{};
@@ -515,15 +524,26 @@ NormalisedLine normalise_line(const GreyImage& line, int height) {
     tap_first[ox] = std::max(0, -lo);
     tap_end[ox] = std::min(horizontal.count[ox], w - lo);
   }
-  for (int oy = 0; oy < height; ++oy) {
-    const float* src = &rows[static_cast<std::size_t>(oy) * w];
-    float* dst = &out.pixels[static_cast<std::size_t>(oy) * out_w + kLinePadding];
+  // Four output rows side by side: each sum still runs over its taps in order, but the four
+  // do not wait on each other.
+  constexpr int kSide = 4;
+  for (int oy0 = 0; oy0 < height; oy0 += kSide) {
+    const int n = std::min(kSide, height - oy0);
+    const float* src[kSide];
+    float* dst[kSide];
+    for (int j = 0; j < kSide; ++j) {
+      const int oy = oy0 + std::min(j, n - 1);  // a short last group repeats its last row
+      src[j] = &rows[static_cast<std::size_t>(oy) * w];
+      dst[j] = &out.pixels[static_cast<std::size_t>(oy) * out_w + kLinePadding];
+    }
     for (int ox = 0; ox < body; ++ox) {
       const int lo = horizontal.first[ox];
       const float* wgt = horizontal.weights.data() + horizontal.offset[ox];
-      float s = 0;
-      for (int k = tap_first[ox]; k < tap_end[ox]; ++k) s += wgt[k] * src[lo + k];
-      dst[ox] = s;
+      float sum[kSide] = {0, 0, 0, 0};
+      for (int k = tap_first[ox]; k < tap_end[ox]; ++k) {
+        for (int j = 0; j < kSide; ++j) sum[j] += wgt[k] * src[j][lo + k];
+      }
+      for (int j = 0; j < kSide; ++j) dst[j][ox] = sum[j];
     }
   }
   return out;
