@@ -96,6 +96,21 @@ void paper_over_foreign(std::uint8_t* __restrict dst, const std::uint8_t* __rest
   for (int i = 0; i < n; ++i) dst[i] = mask[i] == kForeign ? paper : dst[i];
 }
 
+// Adds the grey values of the `n` pixels whose mask byte is 0 to four interleaved
+// histograms (so that a run of one value does not serialise the counts). Masked pixels go to
+// bins 256 and up, which are not read: no branch on the mask.
+void count_background(const std::uint8_t* grey, const std::uint8_t* mask, int n, long (&part)[4][512]) {
+  auto bin = [&](int i) { return grey[i] | (mask[i] != 0) << 8; };
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++part[0][bin(i)];
+    ++part[1][bin(i + 1)];
+    ++part[2][bin(i + 2)];
+    ++part[3][bin(i + 3)];
+  }
+  for (; i < n; ++i) ++part[0][bin(i)];
+}
+
 // Sliding minimum (or maximum) over a window of ±`win` with a monotonic queue, linear time.
 std::vector<int> sliding_extreme(const std::vector<int>& v, int win, bool minimum) {
   const int n = static_cast<int>(v.size());
@@ -394,7 +409,8 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   // Paper: the median of the region's background (every other row from the region's top),
   // else the page's.
   // Four histograms by column, so that a run of one grey value does not serialise the counts.
-  long part[4][257] = {{0}};
+  long part[4][512] = {{0}};
+  std::vector<std::uint8_t> scratch(fw);
   for (const Span& sp : spans) {
     const int shift = centre[sp.xa] + top_off;  // page row of image row 0
     const int first = row_lo[sp.xa] + ((row_lo[sp.xa] - reg_top[sp.xa]) & 1);
@@ -402,8 +418,8 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const int y = shift + r;
       const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
       const l_uint32* grow = grey + static_cast<std::size_t>(y) * wpl;
-      // Ink goes to a bin of its own, past the grey values: no branch on the mask.
-      for (int x = sp.xa; x < sp.xb; ++x) ++part[x & 3][mrow[x] ? 256 : GET_DATA_BYTE(grow, x0 + x)];
+      copy_grey_row(grow, x0 + sp.xa, sp.xb - sp.xa, scratch.data());
+      count_background(scratch.data(), mrow + sp.xa, sp.xb - sp.xa, part);
     }
   }
   long hist[256] = {0};
