@@ -458,7 +458,7 @@ LineGeometry geometry_of(const std::vector<float>& straight, int w, int h, doubl
 LineGeometry measure_and_level(std::vector<float>& darkness, int w, int h) {
   LineGeometry g = blob_geometry(darkness, w, h);
   if (g.has_text) {
-    darkness = shear_level(darkness, w, h, g.slope);
+    if (g.slope != 0) darkness = shear_level(darkness, w, h, g.slope);
     return g;
   }
   double slope = 0;
