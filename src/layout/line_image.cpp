@@ -397,7 +397,7 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   struct Span {
     int xa, xb;  // columns [xa, xb)
   };
-  std::vector<Span> spans;
+  std::vector<Span> spans;  // spans with region rows; the other columns are all paper
   for (int x = 0; x < fw;) {
     const int xa = x;
     while (++x < fw && centre[x] == centre[xa] && row_lo[x] == row_lo[xa] && row_hi[x] == row_hi[xa] &&
@@ -406,20 +406,26 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
     if (row_lo[xa] <= row_hi[xa]) spans.push_back({xa, x});
   }
 
-  // Paper: the median of the region's background (every other row from the region's top),
-  // else the page's.
-  // Four histograms by column, so that a run of one grey value does not serialise the counts.
-  long part[4][512] = {{0}};
-  std::vector<std::uint8_t> scratch(fw);
+  // The region's grey, first as it is on the page.
+  out.image = GreyImage(fw, crop_h, 0);
   for (const Span& sp : spans) {
     const int shift = centre[sp.xa] + top_off;  // page row of image row 0
+    for (int r = row_lo[sp.xa]; r <= row_hi[sp.xa]; ++r) {
+      copy_grey_row(grey + static_cast<std::size_t>(shift + r) * wpl, x0 + sp.xa, sp.xb - sp.xa,
+                    out.image.row(r) + sp.xa);
+    }
+  }
+
+  // Paper: the median of the region's background (every other row from the region's top),
+  // else the page's. Four histograms by column, so that a run of one grey value does not
+  // serialise the counts.
+  long part[4][512] = {{0}};
+  for (const Span& sp : spans) {
+    const int shift = centre[sp.xa] + top_off;
     const int first = row_lo[sp.xa] + ((row_lo[sp.xa] - reg_top[sp.xa]) & 1);
     for (int r = first; r <= row_hi[sp.xa]; r += 2) {
-      const int y = shift + r;
-      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
-      const l_uint32* grow = grey + static_cast<std::size_t>(y) * wpl;
-      copy_grey_row(grow, x0 + sp.xa, sp.xb - sp.xa, scratch.data());
-      count_background(scratch.data(), mrow + sp.xa, sp.xb - sp.xa, part);
+      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(shift + r - foot_y0) * fw;
+      count_background(out.image.row(r) + sp.xa, mrow + sp.xa, sp.xb - sp.xa, part);
     }
   }
   long hist[256] = {0};
@@ -431,16 +437,23 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   const std::uint8_t paper =
       n_bg < 50 ? (settings.page_paper ? settings.page_paper->tone() : 255) : histogram_median(hist, n_bg, 50, 255);
 
-  // The region's pixels keep their grey, except other ink (kForeign alone), which is paper.
-  out.image = GreyImage(fw, crop_h, paper);
+  // Within the region, other ink (kForeign alone) becomes paper; outside it, everything.
+  std::vector<std::uint8_t> in_region(fw, 0);
   for (const Span& sp : spans) {
     const int shift = centre[sp.xa] + top_off;
+    const int n = sp.xb - sp.xa;
+    for (int r = 0; r < row_lo[sp.xa]; ++r) std::fill_n(out.image.row(r) + sp.xa, n, paper);
     for (int r = row_lo[sp.xa]; r <= row_hi[sp.xa]; ++r) {
-      const int y = shift + r;
-      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
-      std::uint8_t* dst = out.image.row(r);
-      copy_grey_row(grey + static_cast<std::size_t>(y) * wpl, x0 + sp.xa, sp.xb - sp.xa, dst + sp.xa);
-      paper_over_foreign(dst + sp.xa, mrow + sp.xa, sp.xb - sp.xa, paper);
+      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(shift + r - foot_y0) * fw;
+      paper_over_foreign(out.image.row(r) + sp.xa, mrow + sp.xa, n, paper);
+    }
+    for (int r = row_hi[sp.xa] + 1; r < crop_h; ++r) std::fill_n(out.image.row(r) + sp.xa, n, paper);
+    std::fill_n(in_region.begin() + sp.xa, n, std::uint8_t{1});
+  }
+  if (std::find(in_region.begin(), in_region.end(), 0) != in_region.end()) {
+    for (int r = 0; r < crop_h; ++r) {
+      std::uint8_t* row = out.image.row(r);
+      for (int x = 0; x < fw; ++x) row[x] = in_region[x] ? row[x] : paper;
     }
   }
   out.box_x = x0;
