@@ -84,10 +84,9 @@ void copy_grey_row(const l_uint32* line, int x, int n, std::uint8_t* dst) {
 // Ownership bits of the crop's footprint: the line's own ink, and other ink grown by the fringe.
 constexpr std::uint8_t kOwn = 1, kForeign = 2;
 
-// mask[i] |= kForeign where grown[i] is set, i in [0, n). Separate pointers that do not
-// overlap, so that the loop runs on whole vectors.
-void mark_foreign(std::uint8_t* __restrict mask, const std::uint8_t* __restrict grown, int n) {
-  for (int i = 0; i < n; ++i) mask[i] |= static_cast<std::uint8_t>(grown[i] << 1);
+// mask[i] |= bit for i in [0, n).
+void mark(std::uint8_t* mask, int n, std::uint8_t bit) {
+  for (int i = 0; i < n; ++i) mask[i] |= bit;
 }
 
 // dst[i] = paper where mask[i] is other ink alone, i in [0, n).
@@ -329,18 +328,15 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
 
   // Who owns the ink of the footprint: this line (kOwn), or anything else (other lines,
   // underlines, specks, noise), the latter grown by the fringe so its grey halo goes too
-  // (kForeign). The growth is a square dilation clipped to the footprint, done separably:
-  // each foreign run is lengthened by the fringe on its row as it is drawn into `grown`, and
-  // the rows are then ORed over ±fringe. Only the footprint's own rows count, as before.
+  // (kForeign): each foreign run, lengthened by the fringe, is drawn on the rows within the
+  // fringe of its own, which is a square dilation clipped to the footprint. Only runs on the
+  // footprint's rows count.
   const int fringe = std::max(0, settings.fringe);
   const int underline_run = static_cast<int>(std::lround(1.2 * x_height));
   std::vector<std::uint8_t> mask(static_cast<std::size_t>(fw) * fh, 0);
-  std::vector<std::uint8_t> grown(mask.size(), 0);
   std::vector<int> col_top(fw, 1 << 30), col_bottom(fw, -(1 << 30));  // own ink per column
-  std::vector<int> grown_x0(fh, fw), grown_x1(fh, 0);  // extent of `grown` per row
   for (int y = foot_y0; y < foot_y1; ++y) {
     std::uint8_t* own_row = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
-    std::uint8_t* grown_row = grown.data() + static_cast<std::size_t>(y - foot_y0) * fw;
     for (int pi = pieces.row_start[y]; pi < pieces.row_start[y + 1]; ++pi) {
       const LinePiece& p = pieces.pieces[pi];
       const int a = std::max(p.x0, x0);
@@ -354,7 +350,7 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const bool underline = (p.rule && dy > m.dy_baseline - 0.15 * x_height) ||
                              (p.x1 - p.x0 >= underline_run && dy > m.dy_baseline + 0.1 * x_height);
       if (p.line == line && !underline) {
-        std::fill(own_row + (a - x0), own_row + (b - x0), kOwn);
+        mark(own_row + (a - x0), b - a, kOwn);
         for (int x = a - x0; x < b - x0; ++x) {
           const int d = y - centre[x];
           col_top[x] = std::min(col_top[x], d);
@@ -362,17 +358,10 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
         }
       } else {
         const int ga = std::max(0, a - x0 - fringe), gb = std::min(fw, b - x0 + fringe);
-        std::fill(grown_row + ga, grown_row + gb, std::uint8_t{1});
-        grown_x0[y - foot_y0] = std::min(grown_x0[y - foot_y0], ga);
-        grown_x1[y - foot_y0] = std::max(grown_x1[y - foot_y0], gb);
+        for (int r = std::max(foot_y0, y - fringe); r <= std::min(foot_y1 - 1, y + fringe); ++r) {
+          mark(mask.data() + static_cast<std::size_t>(r - foot_y0) * fw + ga, gb - ga, kForeign);
+        }
       }
-    }
-  }
-  for (int yy = 0; yy < fh; ++yy) {
-    const std::uint8_t* s = grown.data() + static_cast<std::size_t>(yy) * fw;
-    for (int y = std::max(0, yy - fringe); y <= std::min(fh - 1, yy + fringe); ++y) {
-      std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * fw;
-      mark_foreign(d + grown_x0[yy], s + grown_x0[yy], grown_x1[yy] - grown_x0[yy]);
     }
   }
 
