@@ -452,7 +452,7 @@ std::vector<float> running_max_y(const std::vector<float>& s, int w, int h, int 
   const int k = 2 * r + 1;
   auto row = [w](const std::vector<float>& g, int y) { return g.data() + static_cast<std::size_t>(y) * w; };
   auto row_of = [w](std::vector<float>& g, int y) { return g.data() + static_cast<std::size_t>(y) * w; };
-  std::vector<float> from_start(s.size()), to_end(s.size()), out(s.size());
+  std::vector<float> from_start(s.size()), to_end(s.size());
   for (int y = 0; y < h; ++y) {
     float* d = row_of(from_start, y);
     const float* a = row(s, y);
@@ -473,20 +473,24 @@ std::vector<float> running_max_y(const std::vector<float>& s, int w, int h, int 
       for (int x = 0; x < w; ++x) d[x] = std::max(p[x], a[x]);
     }
   }
-  for (int y = 0; y < h; ++y) {
+  // The result goes into `to_end` from the bottom up: row y reads no row of it below y.
+  for (int y = h - 1; y >= 0; --y) {
     const int lo = std::max(0, y - r), hi = std::min(h - 1, y + r);
-    float* d = row_of(out, y);
+    float* d = row_of(to_end, y);
     if (lo / k != hi / k) {
       const float* a = row(to_end, lo);
       const float* b = row(from_start, hi);
       for (int x = 0; x < w; ++x) d[x] = std::max(a[x], b[x]);
-    } else {
+    } else if (lo % k == 0) {
       // Within one block only where the window starts a block or is cut by the grid's end.
-      const float* a = lo % k == 0 ? row(from_start, hi) : row(to_end, lo);
+      const float* a = row(from_start, hi);
+      std::copy(a, a + w, d);
+    } else if (lo != y) {
+      const float* a = row(to_end, lo);
       std::copy(a, a + w, d);
     }
   }
-  return out;
+  return to_end;
 }
 
 // The core mask: cells whose smoothed density is at least half the largest within
