@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <string>
 
@@ -299,20 +300,51 @@ Components classify(const InkRuns& runs, const ComponentLabels& first, double xh
 // ---------------------------------------------------------------------------------------------
 // Step 4: density and cores.
 
-// In place: running mean along x over 2r+1 cells of a w×h grid.
+// In place: running mean along x over 2r+1 cells of a w×h grid. Rows without ink (all +0)
+// stay as they are, which is what the mean makes of them; the others are smoothed four at a
+// time, side by side, so that the running sums do not wait on each other.
 void box_x(std::vector<float>& g, int w, int h, int r) {
   if (r <= 0) return;
-  std::vector<float> row(w);
   const float norm = 1.0f / (2 * r + 1);
+  std::vector<int> inked;
   for (int y = 0; y < h; ++y) {
-    float* p = g.data() + static_cast<std::size_t>(y) * w;
-    std::copy(p, p + w, row.begin());
-    double acc = 0;
-    for (int x = 0; x < std::min(r, w); ++x) acc += row[x];
+    const float* p = g.data() + static_cast<std::size_t>(y) * w;
+    std::uint32_t bits = 0;
     for (int x = 0; x < w; ++x) {
-      if (x + r < w) acc += row[x + r];
-      if (x - r - 1 >= 0) acc -= row[x - r - 1];
-      p[x] = static_cast<float>(acc) * norm;
+      std::uint32_t b;
+      std::memcpy(&b, p + x, 4);
+      bits |= b;
+    }
+    if (bits) inked.push_back(y);
+  }
+  constexpr int kSide = 4;
+  std::vector<float> copy(static_cast<std::size_t>(kSide) * w), spare(w);
+  for (std::size_t i = 0; i < inked.size(); i += kSide) {
+    float* out[kSide];
+    const float* in[kSide];
+    for (int k = 0; k < kSide; ++k) {
+      float* row = copy.data() + static_cast<std::size_t>(k) * w;
+      if (i + k < inked.size()) {
+        out[k] = g.data() + static_cast<std::size_t>(inked[i + k]) * w;
+        std::copy(out[k], out[k] + w, row);
+      } else {
+        out[k] = spare.data();
+        std::fill(row, row + w, 0.f);
+      }
+      in[k] = row;
+    }
+    double acc[kSide] = {0, 0, 0, 0};
+    for (int x = 0; x < std::min(r, w); ++x) {
+      for (int k = 0; k < kSide; ++k) acc[k] += in[k][x];
+    }
+    for (int x = 0; x < w; ++x) {
+      if (x + r < w) {
+        for (int k = 0; k < kSide; ++k) acc[k] += in[k][x + r];
+      }
+      if (x - r - 1 >= 0) {
+        for (int k = 0; k < kSide; ++k) acc[k] -= in[k][x - r - 1];
+      }
+      for (int k = 0; k < kSide; ++k) out[k][x] = static_cast<float>(acc[k]) * norm;
     }
   }
 }
@@ -354,6 +386,113 @@ std::vector<float> letter_ink(const InkRuns& runs, const Components& comps, cons
   return d;
 }
 
+// Vertical runs of set cells in a grid mask: column x, rows [y0, y1).
+struct CellRun {
+  int x, y0, y1;
+};
+
+// The runs of a w×h byte mask, by column then row; runs of column x are
+// runs[column_start[x] .. column_start[x + 1]). The mask is read row by row (it is stored so),
+// eight cells at a time where a row is empty.
+struct CellRuns {
+  std::vector<CellRun> runs;
+  std::vector<int> column_start;
+};
+
+CellRuns vertical_runs(const std::vector<std::uint8_t>& mask, int w, int h) {
+  CellRuns out;
+  out.column_start.assign(static_cast<std::size_t>(w) + 1, 0);
+  auto row = [&](int y) { return mask.data() + static_cast<std::size_t>(y) * w; };
+  auto empty8 = [](const std::uint8_t* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v == 0;
+  };
+  // Calls visit(x) for each set cell of row y, skipping empty words.
+  auto for_set = [&](int y, auto&& visit) {
+    const std::uint8_t* m = row(y);
+    int x = 0;
+    for (; x + 8 <= w; x += 8) {
+      if (empty8(m + x)) continue;
+      for (int k = x; k < x + 8; ++k) {
+        if (m[k]) visit(k);
+      }
+    }
+    for (; x < w; ++x) {
+      if (m[x]) visit(x);
+    }
+  };
+  // Count the runs starting in each column, then place them.
+  std::vector<int> count(w, 0);
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* above = y > 0 ? row(y - 1) : nullptr;
+    for_set(y, [&](int x) {
+      if (!above || !above[x]) ++count[x];
+    });
+  }
+  for (int x = 0; x < w; ++x) out.column_start[x + 1] = out.column_start[x] + count[x];
+  out.runs.resize(out.column_start[w]);
+  std::vector<int> next(out.column_start.begin(), out.column_start.end() - 1);
+  std::vector<int> open(w, 0);
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* above = y > 0 ? row(y - 1) : nullptr;
+    const std::uint8_t* below = y + 1 < h ? row(y + 1) : nullptr;
+    for_set(y, [&](int x) {
+      if (!above || !above[x]) open[x] = y;
+      if (!below || !below[x]) out.runs[next[x]++] = {x, open[x], y + 1};
+    });
+  }
+  return out;
+}
+
+// Running maximum over rows [y − r, y + r] (clipped to the grid) of a w×h grid, whole rows
+// at a time, in three passes whatever r: maxima from the start and from the end of blocks of
+// 2r + 1 rows, of which every window takes one or two (van Herk 1992, Gil & Werman 1993).
+std::vector<float> running_max_y(const std::vector<float>& s, int w, int h, int r) {
+  const int k = 2 * r + 1;
+  auto row = [w](const std::vector<float>& g, int y) { return g.data() + static_cast<std::size_t>(y) * w; };
+  auto row_of = [w](std::vector<float>& g, int y) { return g.data() + static_cast<std::size_t>(y) * w; };
+  std::vector<float> from_start(s.size()), to_end(s.size());
+  for (int y = 0; y < h; ++y) {
+    float* d = row_of(from_start, y);
+    const float* a = row(s, y);
+    if (y % k == 0) {
+      std::copy(a, a + w, d);
+    } else {
+      const float* p = row(from_start, y - 1);
+      for (int x = 0; x < w; ++x) d[x] = std::max(p[x], a[x]);
+    }
+  }
+  for (int y = h - 1; y >= 0; --y) {
+    float* d = row_of(to_end, y);
+    const float* a = row(s, y);
+    if (y % k == k - 1 || y == h - 1) {
+      std::copy(a, a + w, d);
+    } else {
+      const float* p = row(to_end, y + 1);
+      for (int x = 0; x < w; ++x) d[x] = std::max(p[x], a[x]);
+    }
+  }
+  // The result goes into `to_end` from the bottom up: row y reads no row of it below y.
+  for (int y = h - 1; y >= 0; --y) {
+    const int lo = std::max(0, y - r), hi = std::min(h - 1, y + r);
+    float* d = row_of(to_end, y);
+    if (lo / k != hi / k) {
+      const float* a = row(to_end, lo);
+      const float* b = row(from_start, hi);
+      for (int x = 0; x < w; ++x) d[x] = std::max(a[x], b[x]);
+    } else if (lo % k == 0) {
+      // Within one block only where the window starts a block or is cut by the grid's end.
+      const float* a = row(from_start, hi);
+      std::copy(a, a + w, d);
+    } else if (lo != y) {
+      const float* a = row(to_end, lo);
+      std::copy(a, a + w, d);
+    }
+  }
+  return to_end;
+}
+
 // The core mask: cells whose smoothed density is at least half the largest within
 // kPeakRadiusXh above or below (the x-height band of a line), above a floor that keeps lone
 // specks out. Where two lines' bands merge (bold type, tight spacing), a column's run of core
@@ -364,19 +503,7 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
   const int w = cell.w;
   const int h = cell.h;
   const int r = std::max(1, px(kPeakRadiusXh * xh / cell.f));
-  // Running maximum over ±r rows as a maximum of shifted copies: r is a handful of cells and
-  // the inner loops run along rows.
-  std::vector<float> runmax(s);
-  for (int dy = 1; dy <= r; ++dy) {
-    for (int y = 0; y < h; ++y) {
-      float* m = runmax.data() + static_cast<std::size_t>(y) * w;
-      for (int yy : {y - dy, y + dy}) {
-        if (yy < 0 || yy >= h) continue;
-        const float* a = s.data() + static_cast<std::size_t>(yy) * w;
-        for (int x = 0; x < w; ++x) m[x] = std::max(m[x], a[x]);
-      }
-    }
-  }
+  const std::vector<float> runmax = running_max_y(s, w, h, r);
   // Floor: 12 % of typical text density (90th percentile of non-empty cells, sampled).
   std::vector<float> sample;
   for (std::size_t i = 0; i < s.size(); i += 3) {
@@ -396,48 +523,40 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
   const int apart = std::max(2, px(1.5 * xh / cell.f));
   auto at = [&](int x, int y) { return s[static_cast<std::size_t>(y) * w + x]; };
   auto cell_of = [&](int x, int y) -> std::uint8_t& { return mask[static_cast<std::size_t>(y) * w + x]; };
-  for (int x = 0; x < w; ++x) {
-    for (int y = 0; y < h;) {
-      if (!cell_of(x, y)) {
-        ++y;
-        continue;
-      }
-      const int y0 = y;
-      while (y < h && cell_of(x, y)) ++y;
-      const int y1 = y;
-      if (y1 - y0 <= tall) continue;
-      // Walk the run's local maxima; between two far enough apart, cut at the minimum if deep.
-      int last_peak = -1;
-      for (int yy = y0; yy < y1; ++yy) {
-        const float v = at(x, yy);
-        const bool peak = (yy == y0 || v >= at(x, yy - 1)) && (yy + 1 == y1 || v > at(x, yy + 1));
-        if (!peak) continue;
-        if (last_peak >= 0 && yy - last_peak >= apart) {
-          int valley = last_peak;
-          for (int k = last_peak; k <= yy; ++k) {
-            if (at(x, k) < at(x, valley)) valley = k;
-          }
-          if (at(x, valley) < kValleyDepth * std::min(at(x, last_peak), v)) {
-            cell_of(x, valley) = 0;
-            last_peak = yy;
-          } else if (v > at(x, last_peak)) {
-            last_peak = yy;
-          }
-        } else if (last_peak < 0 || v > at(x, last_peak)) {
+  for (const CellRun& run : vertical_runs(mask, w, h).runs) {
+    const int x = run.x, y0 = run.y0, y1 = run.y1;
+    if (y1 - y0 <= tall) continue;
+    // Walk the run's local maxima; between two far enough apart, cut at the minimum if deep.
+    int last_peak = -1;
+    for (int yy = y0; yy < y1; ++yy) {
+      const float v = at(x, yy);
+      const bool peak = (yy == y0 || v >= at(x, yy - 1)) && (yy + 1 == y1 || v > at(x, yy + 1));
+      if (!peak) continue;
+      if (last_peak >= 0 && yy - last_peak >= apart) {
+        int valley = last_peak;
+        for (int k = last_peak; k <= yy; ++k) {
+          if (at(x, k) < at(x, valley)) valley = k;
+        }
+        if (at(x, valley) < kValleyDepth * std::min(at(x, last_peak), v)) {
+          cell_of(x, valley) = 0;
+          last_peak = yy;
+        } else if (v > at(x, last_peak)) {
           last_peak = yy;
         }
+      } else if (last_peak < 0 || v > at(x, last_peak)) {
+        last_peak = yy;
       }
-      // What is still too tall after the cuts bridges two lines without a valley.
-      for (int yy = y0; yy < y1;) {
-        if (!cell_of(x, yy)) {
-          ++yy;
-          continue;
-        }
-        const int r0 = yy;
-        while (yy < y1 && cell_of(x, yy)) ++yy;
-        if (yy - r0 > too_tall) {
-          for (int k = r0; k < yy; ++k) cell_of(x, k) = 0;
-        }
+    }
+    // What is still too tall after the cuts bridges two lines without a valley.
+    for (int yy = y0; yy < y1;) {
+      if (!cell_of(x, yy)) {
+        ++yy;
+        continue;
+      }
+      const int r0 = yy;
+      while (yy < y1 && cell_of(x, yy)) ++yy;
+      if (yy - r0 > too_tall) {
+        for (int k = r0; k < yy; ++k) cell_of(x, k) = 0;
       }
     }
   }
@@ -450,26 +569,20 @@ std::vector<std::uint8_t> core_mask(const std::vector<float>& s, const Cell& cel
 // (see below): a core follows a skewed or curved line, but a staircase of runs that merely
 // touch, or runs where two lines' tails meet at a word gap or a line start, do not link two
 // lines.
-// Returns the label of every cell (-1 = none) and the number of labels.
-std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& cell, double xh, int* count) {
-  struct Run {
-    int x, y0, y1;  // grid column, rows [y0, y1)
-  };
-  std::vector<Run> runs;
-  std::vector<int> column_start(cell.w + 1, 0);
-  for (int x = 0; x < cell.w; ++x) {
-    column_start[x] = static_cast<int>(runs.size());
-    for (int y = 0; y < cell.h;) {
-      if (!mask[static_cast<std::size_t>(y) * cell.w + x]) {
-        ++y;
-        continue;
-      }
-      const int y0 = y;
-      while (y < cell.h && mask[static_cast<std::size_t>(y) * cell.w + x]) ++y;
-      runs.push_back({x, y0, y});
-    }
-  }
-  column_start[cell.w] = static_cast<int>(runs.size());
+// Every run of the mask gets a label: a core is one or more runs.
+struct CoreLabels {
+  std::vector<int> grid;  // label of every cell, -1 = none
+  CellRuns cells;         // the mask's runs
+  std::vector<int> run_label;
+  int count = 0;
+};
+
+CoreLabels label_cores(const std::vector<std::uint8_t>& mask, const Cell& cell, double xh) {
+  using Run = CellRun;
+  CoreLabels out;
+  out.cells = vertical_runs(mask, cell.w, cell.h);
+  const std::vector<Run>& runs = out.cells.runs;
+  const std::vector<int>& column_start = out.cells.column_start;
   const double max_shift = 0.5 * xh / cell.f;
   // Links between neighbouring columns: each run keeps only its best partner on either side
   // (most rows shared), and a link needs both ends to choose each other, so that a run where
@@ -510,7 +623,9 @@ std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& 
   };
   const int window = std::max(2, px(3 * xh / cell.f));
   const double max_drift = 0.7 * xh / cell.f;
-  std::vector<int> grid(mask.size(), -1);
+  std::vector<int>& grid = out.grid;
+  grid.assign(mask.size(), -1);
+  out.run_label.assign(runs.size(), -1);
   std::vector<double> recent;
   int n = 0;
   for (int start = 0; start < static_cast<int>(runs.size()); ++start) {
@@ -530,50 +645,51 @@ std::vector<int> label_cores(const std::vector<std::uint8_t>& mask, const Cell& 
       recent.push_back(middle);
       if (static_cast<int>(recent.size()) > window) recent.erase(recent.begin());
       for (int y = runs[r].y0; y < runs[r].y1; ++y) grid[static_cast<std::size_t>(y) * cell.w + runs[r].x] = label;
+      out.run_label[r] = label;
     }
   }
-  *count = n;
-  return grid;
+  out.count = n;
+  return out;
 }
 
-// The cores' per-column extent, centre, top and bottom, from the label grid.
-std::vector<Core> build_cores(const std::vector<int>& label, const Cell& cell, int count) {
+// The cores' per-column extent, centre, top and bottom, from their runs.
+std::vector<Core> build_cores(const CoreLabels& labels) {
+  const int count = labels.count;
+  const std::vector<CellRun>& runs = labels.cells.runs;
   std::vector<Core> cores(count);
   for (auto& k : cores) {
     k.cx0 = 1 << 30;
     k.cx1 = -1;
   }
-  for (int y = 0; y < cell.h; ++y) {
-    for (int x = 0; x < cell.w; ++x) {
-      const int k = label[static_cast<std::size_t>(y) * cell.w + x];
-      if (k < 0) continue;
-      cores[k].cx0 = std::min(cores[k].cx0, x);
-      cores[k].cx1 = std::max(cores[k].cx1, x + 1);
-    }
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    Core& core = cores[labels.run_label[i]];
+    core.cx0 = std::min(core.cx0, runs[i].x);
+    core.cx1 = std::max(core.cx1, runs[i].x + 1);
   }
   std::vector<std::vector<int>> counts(count);
+  std::vector<std::vector<long>> sums(count);
   for (int k = 0; k < count; ++k) {
     const int n = cores[k].cx1 - cores[k].cx0;
     cores[k].centre.assign(n, 0.f);
     cores[k].top.assign(n, 1 << 30);
     cores[k].bottom.assign(n, -1);
     counts[k].assign(n, 0);
+    sums[k].assign(n, 0);
   }
-  for (int y = 0; y < cell.h; ++y) {
-    for (int x = 0; x < cell.w; ++x) {
-      const int k = label[static_cast<std::size_t>(y) * cell.w + x];
-      if (k < 0) continue;
-      Core& core = cores[k];
-      const int j = x - core.cx0;
-      core.centre[j] += static_cast<float>(y);
-      ++counts[k][j];
-      core.top[j] = std::min(core.top[j], y);
-      core.bottom[j] = std::max(core.bottom[j], y);
-    }
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const CellRun& r = runs[i];
+    const int k = labels.run_label[i];
+    Core& core = cores[k];
+    const int j = r.x - core.cx0;
+    // Row sums are whole numbers far below 2^24: the same in float as summed cell by cell.
+    sums[k][j] += static_cast<long>(r.y0 + r.y1 - 1) * (r.y1 - r.y0) / 2;
+    counts[k][j] += r.y1 - r.y0;
+    core.top[j] = std::min(core.top[j], r.y0);
+    core.bottom[j] = std::max(core.bottom[j], r.y1 - 1);
   }
   for (int k = 0; k < count; ++k) {
     for (std::size_t j = 0; j < cores[k].centre.size(); ++j) {
-      cores[k].centre[j] = counts[k][j] ? cores[k].centre[j] / counts[k][j] : -1.f;
+      cores[k].centre[j] = counts[k][j] ? static_cast<float>(sums[k][j]) / counts[k][j] : -1.f;
     }
   }
   return cores;
@@ -584,7 +700,8 @@ std::vector<Core> build_cores(const std::vector<int>& label, const Cell& cell, i
 // than two x-heights whose centre is within 1.2 x-heights of a wider core's centre in the same
 // columns is relabelled to that core (lines are further apart than that). Relabels `label` in
 // place and returns the new number of cores, labels renumbered from 0.
-int merge_small_cores(std::vector<int>& label, const std::vector<Core>& cores, const Cell& cell, double xh) {
+void merge_small_cores(CoreLabels& labels, const std::vector<Core>& cores, const Cell& cell, double xh) {
+  const std::vector<int>& label = labels.grid;
   const int n = static_cast<int>(cores.size());
   std::vector<int> into(n);
   std::iota(into.begin(), into.end(), 0);
@@ -614,33 +731,69 @@ int merge_small_cores(std::vector<int>& label, const std::vector<Core>& cores, c
   for (int k = 0; k < n; ++k) {
     if (into[k] == k) id[k] = count++;
   }
-  for (int& v : label) {
-    if (v >= 0) v = id[into[v]];
+  const std::vector<CellRun>& runs = labels.cells.runs;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const int v = id[into[labels.run_label[i]]];
+    labels.run_label[i] = v;
+    for (int y = runs[i].y0; y < runs[i].y1; ++y) labels.grid[static_cast<std::size_t>(y) * cell.w + runs[i].x] = v;
   }
-  return count;
+  labels.count = count;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Step 5: handing components to cores.
 
-// Pixel overlap of a component with each allowed core, as (core, px), largest first.
-std::vector<std::pair<int, long>> core_overlaps(const InkRuns& runs, const Components& comps, int c,
-                                                const Grid& grid, const std::vector<std::uint8_t>& allowed) {
-  std::vector<std::pair<int, long>> out;
+// Pixel overlap of every component (noise excepted) with the cores, as (core, px) in the
+// order the component's runs first meet each core. Handing out components asks for it twice
+// (which cores hold text, then where each component goes), so it is counted once.
+struct CoreOverlaps {
+  std::vector<int> start;  // component c's entries are items[start[c] .. start[c + 1])
+  std::vector<std::pair<int, long>> items;
+};
+
+CoreOverlaps all_core_overlaps(const InkRuns& runs, const Components& comps, const Grid& grid) {
+  CoreOverlaps out;
+  out.start.assign(static_cast<std::size_t>(comps.size()) + 1, 0);
   const int f = grid.cell.f;
-  for (int k = comps.labels.run_start[c]; k < comps.labels.run_start[c + 1]; ++k) {
-    const InkRun& r = runs.runs[comps.labels.component_runs[k]];
-    for (int cx = r.x0 / f, last = (r.x1 - 1) / f; cx <= last; ++cx) {
-      const int core = grid.at(cx, r.y / f);
-      if (core < 0 || !allowed[core]) continue;
-      const long n = std::min(r.x1, (cx + 1) * f) - std::max(r.x0, cx * f);
-      auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == core; });
-      if (it == out.end()) {
-        out.emplace_back(core, n);
+  for (int c = 0; c < comps.size(); ++c) {
+    out.start[c] = static_cast<int>(out.items.size());
+    if (comps.roles[c] == Role::kNoise) continue;
+    auto add = [&](int core, long n) {
+      auto first = out.items.begin() + out.start[c];
+      auto it = std::find_if(first, out.items.end(), [&](const auto& p) { return p.first == core; });
+      if (it == out.items.end()) {
+        out.items.emplace_back(core, n);
       } else {
         it->second += n;
       }
+    };
+    for (int k = comps.labels.run_start[c]; k < comps.labels.run_start[c + 1]; ++k) {
+      const InkRun& r = runs.runs[comps.labels.component_runs[k]];
+      const int* row = grid.label.data() + static_cast<std::size_t>(r.y / f) * grid.cell.w;
+      // Neighbouring cells of one core are added up before the core is looked up.
+      int core = -1;
+      long n = 0;
+      for (int cx = r.x0 / f, last = (r.x1 - 1) / f; cx <= last; ++cx) {
+        const int here = row[cx];
+        if (here != core) {
+          if (core >= 0) add(core, n);
+          core = here;
+          n = 0;
+        }
+        if (here >= 0) n += std::min(r.x1, (cx + 1) * f) - std::max(r.x0, cx * f);
+      }
+      if (core >= 0) add(core, n);
     }
+  }
+  out.start[comps.size()] = static_cast<int>(out.items.size());
+  return out;
+}
+
+// Pixel overlap of component c with each allowed core, as (core, px), largest first.
+std::vector<std::pair<int, long>> core_overlaps(const CoreOverlaps& all, int c, const std::vector<std::uint8_t>& allowed) {
+  std::vector<std::pair<int, long>> out;
+  for (int i = all.start[c]; i < all.start[c + 1]; ++i) {
+    if (allowed[all.items[i].first]) out.push_back(all.items[i]);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   return out;
@@ -863,14 +1016,15 @@ std::vector<InkComponent> character_cells(std::vector<int> list, const Component
 // where most letters span two cores). Rows of dots, dashes or specks are neither. Components
 // are handed out to text cores only, so that no letter is cut against a spurious core.
 std::vector<std::uint8_t> text_cores(const InkRuns& runs, const Components& comps, const Grid& grid,
-                                     const std::vector<Core>& cores, double xh, double min_height) {
+                                     const CoreOverlaps& overlap, const std::vector<Core>& cores, double xh,
+                                     double min_height) {
   const std::vector<std::uint8_t> any(cores.size(), 1);
   std::vector<std::vector<int>> provisional(cores.size());
   std::vector<long> letter_ink(cores.size(), 0);
   for (int c = 0; c < comps.size(); ++c) {
     const Role role = comps.roles[c];
     if (role != Role::kLetter && role != Role::kSmall && role != Role::kTall) continue;
-    const auto overlaps = core_overlaps(runs, comps, c, grid, any);
+    const auto overlaps = core_overlaps(overlap, c, any);
     long total = 0;
     for (const auto& [k, n] : overlaps) {
       total += n;
@@ -906,7 +1060,8 @@ std::vector<std::uint8_t> text_cores(const InkRuns& runs, const Components& comp
 //    capital) found near another core goes to the one nearest its centre of mass, since its
 //    own line's core may be missing where the lines' ink merged.
 Assignment assign_components(const InkRuns& runs, const Components& comps, const Grid& grid,
-                             const std::vector<Core>& cores, const std::vector<std::uint8_t>& text, double xh) {
+                             const CoreOverlaps& overlap, const std::vector<Core>& cores,
+                             const std::vector<std::uint8_t>& text, double xh) {
   const int nc = comps.size();
   const int f = grid.cell.f;
   Assignment out;
@@ -926,7 +1081,7 @@ Assignment assign_components(const InkRuns& runs, const Components& comps, const
     if (role == Role::kNoise) continue;
     const InkComponent& k = comps[c];
     const int mid = ((k.x0 + k.x1) / 2) / f;
-    const auto overlaps = core_overlaps(runs, comps, c, grid, text);
+    const auto overlaps = core_overlaps(overlap, c, text);
     if (role == Role::kRule) {
       if (overlaps.empty()) continue;
       const Core& core = cores[overlaps[0].first];
@@ -1029,12 +1184,15 @@ void collect_core_ink(const Components& comps, const Assignment& a, std::vector<
 // Grid cells within 1.5 x-heights of noise ink (borders, bands, bars, holes).
 std::vector<std::uint8_t> near_noise(const InkRuns& runs, const Components& comps, const Cell& cell, double xh) {
   std::vector<std::uint8_t> mask(static_cast<std::size_t>(cell.w) * cell.h, 0);
+  bool any = false;
   for (std::size_t i = 0; i < runs.runs.size(); ++i) {
     if (comps.roles[comps.labels.run_component[i]] != Role::kNoise) continue;
     const InkRun& r = runs.runs[i];
     std::fill_n(mask.begin() + static_cast<long>(r.y / cell.f) * cell.w + r.x0 / cell.f,
                 (r.x1 - 1) / cell.f - r.x0 / cell.f + 1, std::uint8_t{1});
+    any = true;
   }
+  if (!any) return mask;
   // Separable dilation by `rad` cells: distance to the last set cell along rows, then columns.
   const int rad = std::max(1, px(1.5 * xh / cell.f));
   std::vector<std::uint8_t> rows(mask.size(), 0);
@@ -1050,14 +1208,23 @@ std::vector<std::uint8_t> near_noise(const InkRuns& runs, const Components& comp
       d[x] |= last - x <= rad;
     }
   }
-  for (int x = 0; x < cell.w; ++x) {
-    for (int y = 0, last = -(1 << 20); y < cell.h; ++y) {
-      if (rows[static_cast<std::size_t>(y) * cell.w + x]) last = y;
-      mask[static_cast<std::size_t>(y) * cell.w + x] = y - last <= rad;
+  // Columns: the same, every column at once, walking the rows down and then up.
+  std::vector<int> last(cell.w, -(1 << 20));
+  for (int y = 0; y < cell.h; ++y) {
+    const std::uint8_t* s = rows.data() + static_cast<std::size_t>(y) * cell.w;
+    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * cell.w;
+    for (int x = 0; x < cell.w; ++x) {
+      if (s[x]) last[x] = y;
+      d[x] = y - last[x] <= rad;
     }
-    for (int y = cell.h - 1, last = 1 << 20; y >= 0; --y) {
-      if (rows[static_cast<std::size_t>(y) * cell.w + x]) last = y;
-      mask[static_cast<std::size_t>(y) * cell.w + x] |= last - y <= rad;
+  }
+  std::fill(last.begin(), last.end(), 1 << 20);
+  for (int y = cell.h - 1; y >= 0; --y) {
+    const std::uint8_t* s = rows.data() + static_cast<std::size_t>(y) * cell.w;
+    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * cell.w;
+    for (int x = 0; x < cell.w; ++x) {
+      if (s[x]) last[x] = y;
+      d[x] |= last[x] - y <= rad;
     }
   }
   return mask;
@@ -1487,16 +1654,18 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   box_x(grid.density, cell.w, cell.h, rx);
   box_x(grid.density, cell.w, cell.h, rx);  // twice: a triangular window
   box_y(grid.density, cell.w, cell.h, std::max(0, px(kSmoothYXh * xh / cell.f / 2)));
-  int n_cores = 0;
-  grid.label = label_cores(core_mask(grid.density, cell, xh), cell, xh, &n_cores);
-  n_cores = merge_small_cores(grid.label, build_cores(grid.label, cell, n_cores), cell, xh);
-  std::vector<Core> cores = build_cores(grid.label, cell, n_cores);
+  CoreLabels core_labels = label_cores(core_mask(grid.density, cell, xh), cell, xh);
+  merge_small_cores(core_labels, build_cores(core_labels), cell, xh);
+  const int n_cores = core_labels.count;
+  std::vector<Core> cores = build_cores(core_labels);
+  grid.label = std::move(core_labels.grid);
   if (cores.empty()) return result;
 
   // 5: components to cores.
   const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
-  const std::vector<std::uint8_t> text = text_cores(runs, comps, grid, cores, xh, min_height);
-  const Assignment assignment = assign_components(runs, comps, grid, cores, text, xh);
+  const CoreOverlaps overlap = all_core_overlaps(runs, comps, grid);
+  const std::vector<std::uint8_t> text = text_cores(runs, comps, grid, overlap, cores, xh, min_height);
+  const Assignment assignment = assign_components(runs, comps, grid, overlap, cores, text, xh);
   collect_core_ink(comps, assignment, cores, xh);
 
   // 6: lines.
@@ -1573,9 +1742,10 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   }
   std::nth_element(xheights.begin(), xheights.begin() + static_cast<long>(xheights.size() / 2), xheights.end());
   const int page_xh = xheights.empty() ? px(xh) : xheights[xheights.size() / 2];
+  const layout::PagePaper page_paper(images.grey, images.binary);
   layout::CutSettings settings;
   settings.grey = images.grey;
-  settings.page_paper = layout::paper_tone(images.grey, images.binary);
+  settings.page_paper = &page_paper;
   settings.fringe = std::max(1, px(xh / 6));  // the grey halo of binarised strokes
   settings.margin_share = kMarginShare;
   for (int i : order) {

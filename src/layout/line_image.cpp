@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace platen::layout {
 
@@ -50,32 +51,63 @@ std::uint8_t histogram_median(const long (&hist)[256], long count, long min_coun
   return fallback;
 }
 
-// In-place square dilation of a byte mask by `r` px, separably (rows, then columns).
-void dilate(std::vector<std::uint8_t>& mask, int w, int h, int r) {
-  std::vector<std::uint8_t> tmp(mask.size(), 0);
-  for (int y = 0; y < h; ++y) {
-    const std::uint8_t* s = mask.data() + static_cast<std::size_t>(y) * w;
-    std::uint8_t* d = tmp.data() + static_cast<std::size_t>(y) * w;
-    int last = -(1 << 30);
-    for (int x = 0; x < w; ++x) {
-      if (s[x]) last = x;
-      if (x - last <= r) d[x] = 1;
-    }
-    last = 1 << 30;
-    for (int x = w - 1; x >= 0; --x) {
-      if (s[x]) last = x;
-      if (last - x <= r) d[x] = 1;
-    }
+// std::lround for doubles well within the int range, without the call into libm: the
+// fraction left after truncation is exact, so ties round away from zero exactly as lround.
+inline int round_half_away(double v) {
+  int t = static_cast<int>(v);
+  const double f = v - t;
+  if (f >= 0.5) {
+    ++t;
+  } else if (f <= -0.5) {
+    --t;
   }
-  std::fill(mask.begin(), mask.end(), std::uint8_t{0});
-  for (int y = 0; y < h; ++y) {
-    std::uint8_t* d = mask.data() + static_cast<std::size_t>(y) * w;
-    for (int dy = -r; dy <= r; ++dy) {
-      if (y + dy < 0 || y + dy >= h) continue;
-      const std::uint8_t* s = tmp.data() + static_cast<std::size_t>(y + dy) * w;
-      for (int x = 0; x < w; ++x) d[x] |= s[x];
-    }
+  return t;
+}
+
+// Copies `n` pixels of an 8 bpp Leptonica row from column `x` on into `dst`. Leptonica keeps
+// each 32-bit word's pixels in big-endian order, so whole words are byte-swapped rather than
+// read pixel by pixel.
+void copy_grey_row(const l_uint32* line, int x, int n, std::uint8_t* dst) {
+  int i = 0;
+  for (; i < n && ((x + i) & 3); ++i) dst[i] = GET_DATA_BYTE(line, x + i);
+  for (; i + 4 <= n; i += 4) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const std::uint32_t word = __builtin_bswap32(line[(x + i) >> 2]);
+#else
+    const std::uint32_t word = line[(x + i) >> 2];
+#endif
+    std::memcpy(dst + i, &word, 4);
   }
+  for (; i < n; ++i) dst[i] = GET_DATA_BYTE(line, x + i);
+}
+
+// Ownership bits of the crop's footprint: the line's own ink, and other ink grown by the fringe.
+constexpr std::uint8_t kOwn = 1, kForeign = 2;
+
+// mask[i] |= bit for i in [0, n).
+void mark(std::uint8_t* mask, int n, std::uint8_t bit) {
+  for (int i = 0; i < n; ++i) mask[i] |= bit;
+}
+
+// dst[i] = paper where mask[i] is other ink alone, i in [0, n).
+void paper_over_foreign(std::uint8_t* __restrict dst, const std::uint8_t* __restrict mask, int n,
+                        std::uint8_t paper) {
+  for (int i = 0; i < n; ++i) dst[i] = mask[i] == kForeign ? paper : dst[i];
+}
+
+// Adds the grey values of the `n` pixels whose mask byte is 0 to four interleaved
+// histograms (so that a run of one value does not serialise the counts). Masked pixels go to
+// bins 256 and up, which are not read: no branch on the mask.
+void count_background(const std::uint8_t* grey, const std::uint8_t* mask, int n, long (&part)[4][512]) {
+  auto bin = [&](int i) { return grey[i] | (mask[i] != 0) << 8; };
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++part[0][bin(i)];
+    ++part[1][bin(i + 1)];
+    ++part[2][bin(i + 2)];
+    ++part[3][bin(i + 3)];
+  }
+  for (; i < n; ++i) ++part[0][bin(i)];
 }
 
 // Sliding minimum (or maximum) over a window of ±`win` with a monotonic queue, linear time.
@@ -103,29 +135,39 @@ CentrePath fit_centre_path(const PagePieces& pieces, const std::vector<int>& own
   // where a run of capitals or descenders pulls it.
   const int bin = std::max(2, static_cast<int>(std::lround(2 * xh)));
   const int nbins = std::max(1, (ink_x1 - ink_x0 + bin - 1) / bin);
-  std::vector<std::vector<std::pair<int, int>>> samples(nbins);  // (row, px) per bin
+  // (row, px) samples, bin by bin: bin b's are sample[start[b] .. start[b + 1]).
+  std::vector<int> start(nbins + 1, 0);
+  for (int pi : own) {
+    const LinePiece& p = pieces.pieces[pi];
+    for (int b = (p.x0 - ink_x0) / bin, last = (p.x1 - 1 - ink_x0) / bin; b <= last; ++b) ++start[b + 1];
+  }
+  for (int b = 0; b < nbins; ++b) start[b + 1] += start[b];
+  std::vector<std::pair<int, int>> sample(start[nbins]);
+  std::vector<int> fill(start.begin(), start.end() - 1);
   for (int pi : own) {
     const LinePiece& p = pieces.pieces[pi];
     for (int b = (p.x0 - ink_x0) / bin, last = (p.x1 - 1 - ink_x0) / bin; b <= last; ++b) {
       const int a = std::max(p.x0, ink_x0 + b * bin);
       const int e = std::min(p.x1, ink_x0 + (b + 1) * bin);
-      samples[b].emplace_back(p.y, e - a);
+      sample[fill[b]++] = {p.y, e - a};
     }
   }
   std::vector<double> centre(nbins, -1.0);
   std::vector<double> weight(nbins, 0.0);
   for (int b = 0; b < nbins; ++b) {
-    auto& v = samples[b];
-    if (v.empty()) continue;
-    std::sort(v.begin(), v.end());
+    const auto lo = sample.begin() + start[b], hi = sample.begin() + start[b + 1];
+    if (lo == hi) continue;
+    // The weighted median row. Pieces come row by row, so the samples are usually in row
+    // order already (their order within a row does not change the median).
+    if (!std::is_sorted(lo, hi, [](const auto& p, const auto& q) { return p.first < q.first; })) std::sort(lo, hi);
     long total = 0;
-    for (const auto& e : v) total += e.second;
+    for (auto e = lo; e != hi; ++e) total += e->second;
     weight[b] = static_cast<double>(total);
     long acc = 0;
-    for (const auto& e : v) {
-      acc += e.second;
+    for (auto e = lo; e != hi; ++e) {
+      acc += e->second;
       if (2 * acc >= total) {
-        centre[b] = e.first;
+        centre[b] = e->first;
         break;
       }
     }
@@ -177,15 +219,25 @@ LineMetrics measure_line(const PagePieces& pieces, const std::vector<int>& own, 
   const int reach = static_cast<int>(std::ceil(4 * xh)) + 2;
   std::vector<double> hist(2 * reach + 1, 0.0);
   int dy_min = reach, dy_max = -reach;
+  // Where the path is level (most lines are kept exactly level), a piece's pixels share one
+  // row offset: same_until[i] is the end of the stretch of equal path values from path[i] on.
+  const int n = static_cast<int>(path.path.size());
+  std::vector<int> same_until(n);
+  for (int i = n - 1; i >= 0; --i) {
+    same_until[i] = i + 1 < n && path.path[i + 1] == path.path[i] ? same_until[i + 1] : i + 1;
+  }
   for (int pi : own) {
     const LinePiece& p = pieces.pieces[pi];
     if (p.rule) continue;
-    for (int x = p.x0; x < p.x1; ++x) {
-      const int dy = static_cast<int>(std::lround(p.y - path.at(x)));
-      if (dy < -reach || dy > reach) continue;
-      hist[dy + reach] += 1;
-      dy_min = std::min(dy_min, dy);
-      dy_max = std::max(dy_max, dy);
+    for (int x = p.x0; x < p.x1;) {
+      const int end = std::min(p.x1, path.x0 + same_until[x - path.x0]);
+      const int dy = round_half_away(p.y - path.at(x));
+      if (dy >= -reach && dy <= reach) {
+        hist[dy + reach] += end - x;  // whole numbers: the same as adding one pixel at a time
+        dy_min = std::min(dy_min, dy);
+        dy_max = std::max(dy_max, dy);
+      }
+      x = end;
     }
   }
   LineMetrics m;
@@ -224,14 +276,21 @@ std::uint8_t paper_tone(Pix* grey, Pix* binary) {
   const l_uint32* b = pixGetData(binary);
   const int gwpl = pixGetWpl(grey);
   const int bwpl = pixGetWpl(binary);
+  // Four histograms side by side, so that runs of one grey value do not serialise the counts.
+  long part[4][256] = {{0}};
+  for (int y = 0; y < h; y += 3) {
+    const l_uint32* grow = g + static_cast<std::size_t>(y) * gwpl;
+    const l_uint32* brow = b + static_cast<std::size_t>(y) * bwpl;
+    for (int x = 0, k = 0; x < w; x += 3, k = (k + 1) & 3) {
+      if (GET_DATA_BIT(brow, x)) continue;
+      ++part[k][GET_DATA_BYTE(grow, x)];
+    }
+  }
   long hist[256] = {0};
   long n = 0;
-  for (int y = 0; y < h; y += 3) {
-    for (int x = 0; x < w; x += 3) {
-      if (GET_DATA_BIT(b + static_cast<std::size_t>(y) * bwpl, x)) continue;
-      ++hist[GET_DATA_BYTE(g + static_cast<std::size_t>(y) * gwpl, x)];
-      ++n;
-    }
+  for (int v = 0; v < 256; ++v) {
+    hist[v] = part[0][v] + part[1][v] + part[2][v] + part[3][v];
+    n += hist[v];
   }
   return histogram_median(hist, n, 1, 255);
 }
@@ -242,7 +301,6 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   const int page_h = pixGetHeight(settings.grey);
   const l_uint32* grey = pixGetData(settings.grey);
   const int wpl = pixGetWpl(settings.grey);
-  auto pixel = [&](int x, int y) { return GET_DATA_BYTE(grey + static_cast<std::size_t>(y) * wpl, x); };
 
   // Ink extent, clamped so that a stray mark attached to the line cannot make it a page tall.
   const int dy_top = std::max(m.dy_top, m.dy_xline - static_cast<int>(std::lround(1.6 * x_height)));
@@ -255,26 +313,30 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   const int fw = static_cast<int>(path.path.size());
   if (fw <= 0) return out;
 
-  // Page row of image row 0 in each column, and the footprint's rows.
-  std::vector<int> shift(fw);
+  // The path's row in each column, and the footprint's rows.
+  std::vector<int> centre(fw);
   int foot_y0 = 1 << 30, foot_y1 = -(1 << 30);
   for (int x = 0; x < fw; ++x) {
-    shift[x] = static_cast<int>(std::lround(path.path[x])) + top_off;
-    foot_y0 = std::min(foot_y0, shift[x]);
-    foot_y1 = std::max(foot_y1, shift[x] + crop_h);
+    centre[x] = round_half_away(path.path[x]);
+    foot_y0 = std::min(foot_y0, centre[x] + top_off);
+    foot_y1 = std::max(foot_y1, centre[x] + top_off + crop_h);
   }
   foot_y0 = std::max(0, foot_y0);
   foot_y1 = std::min(page_h, foot_y1);
   if (foot_y1 <= foot_y0) return out;
   const int fh = foot_y1 - foot_y0;
 
-  // Who owns the ink of the footprint: this line, or anything else (other lines, underlines,
-  // specks, noise), the latter grown by the fringe so its grey halo goes too.
+  // Who owns the ink of the footprint: this line (kOwn), or anything else (other lines,
+  // underlines, specks, noise), the latter grown by the fringe so its grey halo goes too
+  // (kForeign): each foreign run, lengthened by the fringe, is drawn on the rows within the
+  // fringe of its own, which is a square dilation clipped to the footprint. Only runs on the
+  // footprint's rows count.
+  const int fringe = std::max(0, settings.fringe);
   const int underline_run = static_cast<int>(std::lround(1.2 * x_height));
-  std::vector<std::uint8_t> own(static_cast<std::size_t>(fw) * fh, 0);
-  std::vector<std::uint8_t> foreign(own.size(), 0);
+  std::vector<std::uint8_t> mask(static_cast<std::size_t>(fw) * fh, 0);
   std::vector<int> col_top(fw, 1 << 30), col_bottom(fw, -(1 << 30));  // own ink per column
   for (int y = foot_y0; y < foot_y1; ++y) {
+    std::uint8_t* own_row = mask.data() + static_cast<std::size_t>(y - foot_y0) * fw;
     for (int pi = pieces.row_start[y]; pi < pieces.row_start[y + 1]; ++pi) {
       const LinePiece& p = pieces.pieces[pi];
       const int a = std::max(p.x0, x0);
@@ -287,57 +349,100 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
       const double dy = p.y - path.at(std::clamp((p.x0 + p.x1) / 2, x0, x0 + fw - 1));
       const bool underline = (p.rule && dy > m.dy_baseline - 0.15 * x_height) ||
                              (p.x1 - p.x0 >= underline_run && dy > m.dy_baseline + 0.1 * x_height);
-      const bool mine = p.line == line && !underline;
-      std::uint8_t* row = (mine ? own : foreign).data() + static_cast<std::size_t>(y - foot_y0) * fw;
-      std::fill(row + (a - x0), row + (b - x0), std::uint8_t{1});
-      if (mine) {
-        for (int x = a; x < b; ++x) {
-          const int d = y - static_cast<int>(std::lround(path.at(x)));
-          col_top[x - x0] = std::min(col_top[x - x0], d);
-          col_bottom[x - x0] = std::max(col_bottom[x - x0], d);
+      if (p.line == line && !underline) {
+        mark(own_row + (a - x0), b - a, kOwn);
+        for (int x = a - x0; x < b - x0; ++x) {
+          const int d = y - centre[x];
+          col_top[x] = std::min(col_top[x], d);
+          col_bottom[x] = std::max(col_bottom[x], d);
+        }
+      } else {
+        const int ga = std::max(0, a - x0 - fringe), gb = std::min(fw, b - x0 + fringe);
+        for (int r = std::max(foot_y0, y - fringe); r <= std::min(foot_y1 - 1, y + fringe); ++r) {
+          mark(mask.data() + static_cast<std::size_t>(r - foot_y0) * fw + ga, gb - ga, kForeign);
         }
       }
     }
   }
-  dilate(foreign, fw, fh, settings.fringe);
 
   // The line's region, like the polygons the training crops were cut along: per column, the
   // own ink's extent over about ±1.5 x-heights, never less than the x-height band, plus the
-  // margin; in image rows.
+  // margin; in image rows, [row_lo, row_hi], also clipped to the footprint.
   const int win = std::max(1, static_cast<int>(std::lround(1.5 * x_height)));
   const std::vector<int> top = sliding_extreme(col_top, win, true);
   const std::vector<int> bottom = sliding_extreme(col_bottom, win, false);
-  std::vector<int> reg_top(fw), reg_bottom(fw);
+  std::vector<int> reg_top(fw), row_lo(fw), row_hi(fw);
   for (int x = 0; x < fw; ++x) {
     const int t = top[x] < (1 << 29) ? std::min(top[x], m.dy_xline) : m.dy_xline;
     const int b = bottom[x] > -(1 << 29) ? std::max(bottom[x], m.dy_baseline) : m.dy_baseline;
+    const int shift = centre[x] + top_off;  // page row of image row 0
     reg_top[x] = std::max(0, std::max(t, dy_top) - margin - top_off);
-    reg_bottom[x] = std::min(crop_h - 1, std::min(b, dy_bottom) + margin - top_off);
+    row_lo[x] = std::max(reg_top[x], foot_y0 - shift);
+    row_hi[x] = std::min({crop_h - 1, std::min(b, dy_bottom) + margin - top_off, foot_y1 - 1 - shift});
   }
 
-  // Paper: the median of the region's background (every other row), else the page's.
-  long hist[256] = {0};
-  long n_bg = 0;
-  for (int x = 0; x < fw; ++x) {
-    for (int r = reg_top[x]; r <= reg_bottom[x]; r += 2) {
-      const int y = shift[x] + r;
-      if (y < foot_y0 || y >= foot_y1) continue;
-      const std::size_t o = static_cast<std::size_t>(y - foot_y0) * fw + x;
-      if (own[o] || foreign[o]) continue;
-      ++hist[pixel(x0 + x, y)];
-      ++n_bg;
+  // Columns alike in path row, region rows and parity of the region's top form spans; within
+  // a span every image row is one stretch of one page row, read along memory.
+  struct Span {
+    int xa, xb;  // columns [xa, xb)
+  };
+  std::vector<Span> spans;  // spans with region rows; the other columns are all paper
+  for (int x = 0; x < fw;) {
+    const int xa = x;
+    while (++x < fw && centre[x] == centre[xa] && row_lo[x] == row_lo[xa] && row_hi[x] == row_hi[xa] &&
+           ((reg_top[x] ^ reg_top[xa]) & 1) == 0) {
+    }
+    if (row_lo[xa] <= row_hi[xa]) spans.push_back({xa, x});
+  }
+
+  // The region's grey, first as it is on the page.
+  out.image = GreyImage(fw, crop_h, 0);
+  for (const Span& sp : spans) {
+    const int shift = centre[sp.xa] + top_off;  // page row of image row 0
+    for (int r = row_lo[sp.xa]; r <= row_hi[sp.xa]; ++r) {
+      copy_grey_row(grey + static_cast<std::size_t>(shift + r) * wpl, x0 + sp.xa, sp.xb - sp.xa,
+                    out.image.row(r) + sp.xa);
     }
   }
-  const std::uint8_t paper = histogram_median(hist, n_bg, 50, settings.page_paper);
 
-  out.image = GreyImage(fw, crop_h, paper);
-  for (int x = 0; x < fw; ++x) {
-    for (int r = reg_top[x]; r <= reg_bottom[x]; ++r) {
-      const int y = shift[x] + r;
-      if (y < foot_y0 || y >= foot_y1) continue;
-      const std::size_t o = static_cast<std::size_t>(y - foot_y0) * fw + x;
-      if (foreign[o] && !own[o]) continue;
-      out.image.at(x, r) = pixel(x0 + x, y);
+  // Paper: the median of the region's background (every other row from the region's top),
+  // else the page's. Four histograms by column, so that a run of one grey value does not
+  // serialise the counts.
+  long part[4][512] = {{0}};
+  for (const Span& sp : spans) {
+    const int shift = centre[sp.xa] + top_off;
+    const int first = row_lo[sp.xa] + ((row_lo[sp.xa] - reg_top[sp.xa]) & 1);
+    for (int r = first; r <= row_hi[sp.xa]; r += 2) {
+      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(shift + r - foot_y0) * fw;
+      count_background(out.image.row(r) + sp.xa, mrow + sp.xa, sp.xb - sp.xa, part);
+    }
+  }
+  long hist[256] = {0};
+  long n_bg = 0;
+  for (int v = 0; v < 256; ++v) {
+    hist[v] = part[0][v] + part[1][v] + part[2][v] + part[3][v];
+    n_bg += hist[v];
+  }
+  const std::uint8_t paper =
+      n_bg < 50 ? (settings.page_paper ? settings.page_paper->tone() : 255) : histogram_median(hist, n_bg, 50, 255);
+
+  // Within the region, other ink (kForeign alone) becomes paper; outside it, everything.
+  std::vector<std::uint8_t> in_region(fw, 0);
+  for (const Span& sp : spans) {
+    const int shift = centre[sp.xa] + top_off;
+    const int n = sp.xb - sp.xa;
+    for (int r = 0; r < row_lo[sp.xa]; ++r) std::fill_n(out.image.row(r) + sp.xa, n, paper);
+    for (int r = row_lo[sp.xa]; r <= row_hi[sp.xa]; ++r) {
+      const std::uint8_t* mrow = mask.data() + static_cast<std::size_t>(shift + r - foot_y0) * fw;
+      paper_over_foreign(out.image.row(r) + sp.xa, mrow + sp.xa, n, paper);
+    }
+    for (int r = row_hi[sp.xa] + 1; r < crop_h; ++r) std::fill_n(out.image.row(r) + sp.xa, n, paper);
+    std::fill_n(in_region.begin() + sp.xa, n, std::uint8_t{1});
+  }
+  if (std::find(in_region.begin(), in_region.end(), 0) != in_region.end()) {
+    for (int r = 0; r < crop_h; ++r) {
+      std::uint8_t* row = out.image.row(r);
+      for (int x = 0; x < fw; ++x) row[x] = in_region[x] ? row[x] : paper;
     }
   }
   out.box_x = x0;

@@ -63,6 +63,24 @@ LineMetrics measure_line(const PagePieces& pieces, const std::vector<int>& own, 
 /// column. `grey` 8 bpp and `binary` 1 bpp (1 = ink) of the same size. 255 for an all-ink page.
 std::uint8_t paper_tone(Pix* grey, Pix* binary);
 
+/// A page's paper_tone, worked out on first use: only lines with too little background of
+/// their own need it (none on most pages), and it samples the whole page. One per page; not
+/// for use from several threads at once.
+class PagePaper {
+ public:
+  /// `grey` and `binary` as for paper_tone; they must outlive this object.
+  PagePaper(Pix* grey, Pix* binary) : grey_(grey), binary_(binary) {}
+  std::uint8_t tone() const {
+    if (tone_ < 0) tone_ = paper_tone(grey_, binary_);
+    return static_cast<std::uint8_t>(tone_);
+  }
+
+ private:
+  Pix* grey_;
+  Pix* binary_;
+  mutable int tone_ = -1;
+};
+
 /// The grey image of one line and where it lies on the page.
 struct CutLine {
   GreyImage image;
@@ -74,7 +92,8 @@ struct CutLine {
 /// Settings of cut_line that do not change from line to line.
 struct CutSettings {
   Pix* grey = nullptr;            ///< 8 bpp page
-  std::uint8_t page_paper = 255;  ///< paper tone when a line has too little background to tell
+  /// Paper tone when a line has too little background to tell; none: 255.
+  const PagePaper* page_paper = nullptr;
   int fringe = 1;                 ///< px of grey fringe around other ink that goes with it
   double margin_share = 0.3;      ///< margin above and below, as a share of the ink height
 };
