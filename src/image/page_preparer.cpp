@@ -454,6 +454,10 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
       skew_deg = find_skew(turned.get(), options.max_skew_degrees);
     } else if (options.detect_orientation) {
       quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence);
+      if (quarter_turns == 2 && !options.turn_upside_down) {
+        quarter_turns = 0;
+        out.orientation_confidence = 0.0;  // left for the caller to decide
+      }
     } else {
       skew_deg = find_skew(analysis.get(), options.max_skew_degrees);
     }
