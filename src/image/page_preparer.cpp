@@ -285,7 +285,8 @@ PixPtr rotate_binary_small(Pix* binary, double degrees) {
 }
 
 // Returns the number of clockwise quarter turns that make the text upright (0–3), and sets
-// `skew_deg` to the skew of the page once turned.
+// `skew_deg` to the skew of the page as found (for a half turn, also that of the page turned)
+// and `confidence` to the detector's confidence in its answer (0 when undecided).
 int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg,
                          double* confidence) {
   // The orientation detector wants straight lines; the skew of horizontal text and that of
@@ -320,13 +321,6 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
       break;
     default:  // upright, or not sure: leave the page as it is
       break;
-  }
-  if (turns % 2 == 1) {
-    // Proportional text turned by 90° has no aligned columns: measure the skew again on the
-    // text's own lines.
-    PixPtr turned = adopt(pixRotateOrth(analysis, turns));
-    if (!turned) throw ImageError("out of memory turning the page");
-    *skew_deg = find_skew(turned.get(), options.max_skew_degrees);
   }
   return turns;
 }
@@ -454,9 +448,16 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
       skew_deg = find_skew(turned.get(), options.max_skew_degrees);
     } else if (options.detect_orientation) {
       quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence);
-      if (quarter_turns == 2 && !options.turn_upside_down) {
-        quarter_turns = 0;
-        out.orientation_confidence = 0.0;  // left for the caller to decide
+      out.detected_orientation_degrees = 90 * quarter_turns;
+      if ((quarter_turns == 2 && !options.turn_upside_down) ||
+          (quarter_turns % 2 == 1 && out.orientation_confidence < options.min_quarter_turn_confidence)) {
+        quarter_turns = 0;  // left for the caller to decide
+      } else if (quarter_turns % 2 == 1) {
+        // Proportional text turned by 90° has no aligned columns: measure the skew again on
+        // the text's own lines.
+        PixPtr turned = adopt(pixRotateOrth(analysis.get(), quarter_turns));
+        if (!turned) throw ImageError("out of memory turning the page");
+        skew_deg = find_skew(turned.get(), options.max_skew_degrees);
       }
     } else {
       skew_deg = find_skew(analysis.get(), options.max_skew_degrees);

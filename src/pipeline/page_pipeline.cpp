@@ -213,24 +213,26 @@ int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
   return -1;
 }
 
-/// Settles by reading the orientation of a page the detector turned, or was unsure of
-/// (`detected_confidence` below kSureOrientationConfidence; 0 when undecided or when the page
-/// looked upside down). `first` is the page as the detector prepared it. First looks: the
-/// page as prepared, and after a doubtful quarter turn the page as found; each decides when
-/// it reads clearly one way up. Otherwise the full check: the page as turned and turned by
-/// 180° more are read; after a doubtful quarter turn, also the page as found and upside
-/// down; and when an undecided page reads poorly both ways, also turned by a quarter either
-/// way. The orientation read with the highest confidence is kept. Returns the page prepared
-/// that way up, and its lines.
-Prepared settle_orientation(const PageImage& page, Prepared first, double detected_confidence,
+/// Settles by reading the orientation of a page the detector found turned, or was unsure of:
+/// it found `detected_turns` with `detected_confidence` (0 when undecided). `first` is the page
+/// as prepared: turned that way, or left as found. First looks: that page, and for a doubtful
+/// quarter turn the other reading (the page turned if it was left as found, or as found if it
+/// was turned); each decides when it reads clearly one way up. Otherwise the full check: the
+/// page as the detector would turn it and turned by 180° more are read; after a doubtful
+/// quarter turn, also the page as found and upside down; and when a page the detector did
+/// not find sideways reads poorly both ways, also turned by a quarter either way (two Cyrillic
+/// pages turned by 90°, which the detector took for upside down, are read right only so). The
+/// orientation read with the
+/// highest confidence is kept (a later reading must beat an earlier one by
+/// kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
+Prepared settle_orientation(const PageImage& page, Prepared first, int detected_turns, double detected_confidence,
                             const Recognizer& recognizer, const PipelineOptions& options) {
-  const int detected_turns = first.turns;
   const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
   std::vector<Prepared> looked_at;  // pages prepared so far
   looked_at.push_back(std::move(first));
   int verdict = quick_verdict(looked_at.back(), recognizer);
   if (verdict < 0 && doubtful_quarter_turn) {
-    looked_at.push_back(prepared_at(page, 0, options));
+    looked_at.push_back(prepared_at(page, looked_at[0].turns == 0 ? detected_turns : 0, options));
     verdict = quick_verdict(looked_at.back(), recognizer);
   }
   if (verdict < 0) {
@@ -252,10 +254,11 @@ Prepared settle_orientation(const PageImage& page, Prepared first, double detect
         best = flipped, verdict = (p.turns + 2) % 4;
       }
     };
-    consider(looked_at[0]);
-    if (doubtful_quarter_turn) {
-      consider(looked_at[1]);
-    } else if (detected_turns == 0 && detected_confidence <= 0.0 && best < kPoorReadingConfidence) {
+    // The detector's reading first.
+    std::stable_partition(looked_at.begin(), looked_at.end(),
+                          [&](const Prepared& p) { return p.turns % 2 == detected_turns % 2; });
+    for (const Prepared& p : looked_at) consider(p);
+    if (detected_turns % 2 == 0 && best < kPoorReadingConfidence) {
       looked_at.push_back(prepared_at(page, 1, options));
       consider(looked_at.back());
     }
@@ -288,11 +291,14 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     t.deskew = seconds_since(start);
   } else {
     // With orientation detected, the recognizer settles the orientations the detector is
-    // unsure of (below); a page that looks upside down is one of them, as typewritten
-    // Cyrillic often does.
+    // unsure of (below), and pages are read as found first: most are upright, and typewritten
+    // Cyrillic often looks upside down to the detector.
     const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
     PrepareOptions first_look = options.prepare;
-    if (detected) first_look.turn_upside_down = false;
+    if (detected) {
+      first_look.turn_upside_down = false;
+      first_look.min_quarter_turn_confidence = kSureOrientationConfidence;
+    }
     start = Clock::now();
     PreparedPage prepared = prepare_page(page, first_look);
     t.binarise = prepared.binarise_seconds;
@@ -305,11 +311,13 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     // an upright page sideways, and leaves some pages undecided; when it was unsure, or turned
     // the page, the recognizer has the last word (see settle_orientation).
     if (detected && lines.size() >= 2 &&
-        (prepared.orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
+        (prepared.detected_orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
       start = Clock::now();
+      const int detected_turns = prepared.detected_orientation_degrees / 90;
       const double detected_confidence = prepared.orientation_confidence;
       Prepared first{prepared.orientation_degrees / 90, std::move(prepared), std::move(lines)};
-      Prepared settled = settle_orientation(page, std::move(first), detected_confidence, recognizer, options);
+      Prepared settled =
+          settle_orientation(page, std::move(first), detected_turns, detected_confidence, recognizer, options);
       prepared = std::move(settled.page);
       lines = std::move(settled.lines);
       t.deskew += seconds_since(start);
