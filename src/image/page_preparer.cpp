@@ -286,9 +286,10 @@ PixPtr rotate_binary_small(Pix* binary, double degrees) {
 
 // Returns the number of clockwise quarter turns that make the text upright (0–3), and sets
 // `skew_deg` to the skew of the page as found (for a half turn, also that of the page turned)
-// and `confidence` to the detector's confidence in its answer (0 when undecided).
+// and `confidence` to the detector's confidence in its answer (0 when undecided); `straight`
+// receives `analysis` rotated by that skew (shared when no rotation was needed).
 int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg,
-                         double* confidence) {
+                         double* confidence, PixPtr* straight_out) {
   // The orientation detector wants straight lines; the skew of horizontal text and that of
   // the character columns of vertical typewritten text (monospaced) are alike, so one skew
   // measurement serves before the direction is known.
@@ -304,6 +305,7 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
   if (makeOrientDecision(upconf, leftconf, kMinOrientConfidence, kMinOrientRatio, &orient, 0) != 0) {
     orient = L_TEXT_ORIENT_UNKNOWN;
   }
+  *straight_out = std::move(straight);
   // The confidence of the decision taken; none when the detector could not decide.
   *confidence = orient == L_TEXT_ORIENT_UP || orient == L_TEXT_ORIENT_DOWN      ? std::abs(upconf)
                 : orient == L_TEXT_ORIENT_LEFT || orient == L_TEXT_ORIENT_RIGHT ? std::abs(leftconf)
@@ -434,6 +436,10 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
 
   int quarter_turns = 0;
   double skew_deg = 0;
+  // The orientation detector's binary, straightened; when that binary is the page's own (at
+  // most 300 ppi), it is the deskewed page binary of an unturned page.
+  PixPtr straight_analysis;
+  bool analysis_is_page = false;
   if (has_text && size.components >= kMinCharComponents) {
     // A first resolution, before the orientation is known, only to choose the analysis
     // reduction: x-height and character width are within 30 % of each other in typewriter
@@ -441,13 +447,15 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     const int rough_dpi = choose_dpi(
         options, page.dpi, std::max(size.height_px, size.width_px) * 0.9, size.components);
     PixPtr analysis = analysis_binary(binary.get(), rough_dpi);
+    analysis_is_page = analysis.get() == binary.get();
     if (options.quarter_turns >= 0) {
       quarter_turns = options.quarter_turns % 4;
       PixPtr turned = quarter_turns ? adopt(pixRotateOrth(analysis.get(), quarter_turns)) : share(analysis.get());
       if (!turned) throw ImageError("out of memory turning the page");
       skew_deg = find_skew(turned.get(), options.max_skew_degrees);
     } else if (options.detect_orientation) {
-      quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence);
+      quarter_turns =
+          detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence, &straight_analysis);
       out.detected_orientation_degrees = 90 * quarter_turns;
       if ((quarter_turns == 2 && !options.turn_upside_down) ||
           (quarter_turns % 2 == 1 && out.orientation_confidence < options.min_quarter_turn_confidence)) {
@@ -486,7 +494,8 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     // pixRotate(…, L_ROTATE_SHEAR, …) pixels in one pass: 4–6 ms instead of 10–15 for an A4
     // page at 300 ppi skewed by up to 1°.
     grey = rotate_grey_by_shears(grey.get(), radians);
-    binary = rotate_binary_small(binary.get(), skew_deg);
+    binary = analysis_is_page && quarter_turns == 0 && straight_analysis ? std::move(straight_analysis)
+                                                                         : rotate_binary_small(binary.get(), skew_deg);
     if (!grey || !binary) throw ImageError("out of memory deskewing the page");
   } else {
     skew_deg = 0;
