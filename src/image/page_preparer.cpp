@@ -338,6 +338,38 @@ namespace {
 // 2.79 % → 2.85 %, page CER 5.57 % → 5.53 %.
 constexpr double kHalfSizeBinariseMinPixels = 5.5e6;
 
+// The grey page at half size, each pixel the mean of a 2 × 2 block rounded down (an odd last
+// row or column is dropped): the pixels of Leptonica's pixScaleAreaMap2 (compared on the 100
+// benchmark pages, cropped to odd sizes too), in 3 ms instead of 5 for an A4 page at 300 ppi,
+// by summing the pixel pairs of whole 32-bit words at once. Null when the page is smaller
+// than 2 × 2.
+PixPtr half_size(Pix* grey) {
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey);
+  const int half_w = w / 2, half_h = h / 2;
+  if (half_w < 1 || half_h < 1) return PixPtr();
+  PixPtr half = adopt(pixCreateNoInit(half_w, half_h, 8));
+  if (!half) return half;
+  const int wpl_in = pixGetWpl(grey), wpl_out = pixGetWpl(half.get());
+  const l_uint32* in = pixGetData(grey);
+  l_uint32* out = pixGetData(half.get());
+  // A word holds four pixels, the first in its most significant byte: these are the sums of
+  // its pixels 0 + 1 (bits 16–25) and 2 + 3 (bits 0–9).
+  auto pair_sums = [](l_uint32 word) { return ((word >> 8) & 0x00FF00FFu) + (word & 0x00FF00FFu); };
+  for (int y = 0; y < half_h; ++y) {
+    const l_uint32* top = in + static_cast<std::size_t>(2 * y) * wpl_in;
+    const l_uint32* bottom = top + wpl_in;
+    l_uint32* line = out + static_cast<std::size_t>(y) * wpl_out;
+    for (int i = 0; i < wpl_out; ++i) {
+      const int k = 2 * i + 1 < wpl_in ? 2 * i + 1 : 2 * i;  // the last word may have no partner
+      const l_uint32 left = pair_sums(top[2 * i]) + pair_sums(bottom[2 * i]);
+      const l_uint32 right = pair_sums(top[k]) + pair_sums(bottom[k]);
+      line[i] = ((left >> 18) & 0xFF) << 24 | ((left >> 2) & 0xFF) << 16 | ((right >> 18) & 0xFF) << 8 |
+                ((right >> 2) & 0xFF);
+    }
+  }
+  return half;
+}
+
 /// Binarises an 8 bpp grey image whose resolution is 1/`reduction` of the page's; tile sizes
 /// are the full-page ones scaled down alike.
 PixPtr binarise_at(Pix* grey, int reduction) {
@@ -382,7 +414,7 @@ Binarised binarise(Pix* grey) {
   const int w = pixGetWidth(grey), h = pixGetHeight(grey);
   PixPtr binary, small;
   if (static_cast<double>(w) * h > kHalfSizeBinariseMinPixels) {
-    PixPtr half = adopt(pixScaleAreaMap2(grey));
+    PixPtr half = half_size(grey);
     small = half ? binarise_at(half.get(), 2) : PixPtr();
     PixPtr expanded = small ? adopt(pixExpandBinaryPower2(small.get(), 2)) : PixPtr();
     if (expanded) {
