@@ -39,10 +39,10 @@ constexpr double kQuickReadingInches = 3.0;
 
 /// Quick reading confidences that tell which way up a page stands. Measured on the 100
 /// benchmark pages (11 dev, 89 rendered, 150–400 ppi): upright, 95 read at 0.90 or better,
-/// all at 0.874 or better and at least 0.108 better than turned by 180°; turned by 180°, at
-/// most 0.850; sideways, at most 0.810 either way up. A page reading at kClearReadingConfidence
-/// one way up, or at kFairReadingConfidence and kQuickReadingMargin better than the other
-/// way up, is taken to stand that way up without reading it in full.
+/// all at 0.874 or better and 0.075–0.28 better than turned by 180°; turned by 180°, at most
+/// 0.850; sideways, at most 0.810 either way up. A page reading at kClearReadingConfidence one
+/// way up, or at kFairReadingConfidence and kQuickReadingMargin better than the other way up,
+/// is taken to stand that way up without reading it in full.
 constexpr double kClearReadingConfidence = 0.90;
 constexpr double kFairReadingConfidence = 0.85;
 constexpr double kQuickReadingMargin = 0.08;

@@ -222,9 +222,8 @@ int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
 /// quarter turn, also the page as found and upside down; and when a page the detector did
 /// not find sideways reads poorly both ways, also turned by a quarter either way (two Cyrillic
 /// pages turned by 90°, which the detector took for upside down, are read right only so). The
-/// orientation read with the
-/// highest confidence is kept (a later reading must beat an earlier one by
-/// kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
+/// orientation read with the highest confidence is kept (a later reading must beat an earlier
+/// one by kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
 Prepared settle_orientation(const PageImage& page, Prepared first, int detected_turns, double detected_confidence,
                             const Recognizer& recognizer, const PipelineOptions& options) {
   const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
