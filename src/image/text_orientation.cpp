@@ -3,7 +3,7 @@
 // Leptonica computes it with whole-image rasterops: two closings and, for each of four hit-miss
 // patterns of 16 elements, one rasterop per element, then a 4× rank reduction to count; for
 // the left/right signal it turns the page by 90° and does it all again. At 300 ppi that is
-// some 300 passes over a 1 MB image, 40–100 ms a page. Here each step is a pass of word
+// about 200 passes over a 1 MB image, 40–100 ms a page. Here each step is a pass of word
 // operations over rows that stay in cache, the patterns are taken apart into a row of ink, a
 // column of ink and six paper pixels, and only rows near ink are tested. The counts are the
 // same (tests/image/text_orientation_test.cpp compares them with Leptonica's).

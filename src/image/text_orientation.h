@@ -10,8 +10,10 @@ namespace platen {
 /// ascender-like corners; positive when the text stands upright, negative when upside down,
 /// about 0 for text turned by 90° or without ascenders and descenders; 0 when neither count
 /// exceeds 70 (too little text to tell). Same value as Leptonica's pixUpDownDetect(binary,
-/// &conf, 0, 0, 0) (tests/image/text_orientation_test.cpp checks it), at a sixth or less of
-/// its time: one pass of 64-bit word operations instead of some forty whole-image rasterops.
+/// &conf, 0, 0, 0) (tests/image/text_orientation_test.cpp checks it), at about a tenth of its
+/// time (both directions of an A4 page at 300 ppi: 7 ms instead of 86, mean of the 100
+/// benchmark pages): passes of 64-bit word operations over rows in cache instead of some
+/// hundred whole-image rasterops.
 /// Method: Bloomberg, Kopec & Dasari 1995, "Measuring document image skew and orientation"
 /// (SPIE 2422): close the text vertically by 8 px and horizontally by 30 px so that letters
 /// become solid words at the x-height, find the corners with four hit-miss patterns, and count
