@@ -8,7 +8,8 @@ namespace platen {
 /// Rotates an 8 bpp image (no colour map) clockwise by `radians` about its centre, keeping its
 /// size and bringing in white (255) — the same pixels as Leptonica's pixRotate(grey, radians,
 /// L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0, 0) for |radians| ≤ 0.35 (tests/image/
-/// shear_rotation_test.cpp compares them), at about a quarter of its cost. Method: Leptonica's
+/// shear_rotation_test.cpp compares them), at a third to two thirds of its cost (A4 page at
+/// 300 ppi: 4–6 ms instead of 10–16 under 1°, 24 instead of 34 at 7°). Method: Leptonica's
 /// two shears (horizontal, then vertical) up to 0.06 rad, Paeth's three (vertical, horizontal,
 /// vertical; Paeth 1986, "A fast algorithm for general raster rotation") beyond; shears move
 /// whole pixels, so no stroke is thickened or blurred. Instead of one pass per shear, each
