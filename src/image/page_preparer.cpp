@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "image/shear_rotation.h"
+#include "image/text_orientation.h"
 
 namespace platen {
 
@@ -172,8 +174,11 @@ int x_band_rows(Pix* binary, int x, int y, int w, int h) {
 // commonest in Latin text); components wider than they are high are letters run together by
 // a heavy ribbon or blur, and give the height of their densest band of rows. Each counts in
 // proportion to its height (a run: its width), so that the thousands of one- and two-pixel specks
-// of a grainy paper do not outvote the letters.
-TextSize measure_text_size(Pix* binary) {
+// of a grainy paper do not outvote the letters. With `scale`, `binary` is the page at 1/scale of
+// its size, each of its pixels standing for scale × scale of the page's (as a binary binarised
+// at half size and expanded is): every size is taken times `scale`, which gives the page's own
+// measurements at a quarter of the cost.
+TextSize measure_text_size(Pix* binary, int scale = 1) {
   TextSize size;
   BOXA* raw = pixConnCompBB(binary, 8);
   if (!raw) return size;
@@ -182,15 +187,16 @@ TextSize measure_text_size(Pix* binary) {
   std::vector<double> heights(kMaxSide + 2, 0.0), widths(kMaxSide + 2, 0.0);
   const int n = boxaGetCount(boxes.get());
   for (int i = 0; i < n; ++i) {
-    l_int32 x, y, w, h;
-    boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h);
+    l_int32 x, y, bw, bh;
+    boxaGetBoxGeometry(boxes.get(), i, &x, &y, &bw, &bh);
+    const int w = scale * bw, h = scale * bh;
     // Specks are noise or dots, very tall components rules or blots, very long ones rules
     // or underlines: none tells the face size.
     if (std::max(w, h) < kMinSide || h > kMaxSide || h > 4 * w || w > 30 * h) continue;
     if (w <= kMaxSide) widths[w] += w;
     // A run of letters weighs as much as the letters in it would on their own.
     const bool run = 2 * w > 3 * h;
-    const int xh = run ? x_band_rows(binary, x, y, w, h) : h;
+    const int xh = run ? scale * x_band_rows(binary, x, y, bw, bh) : h;
     if (xh >= kMinSide) heights[xh] += run ? w : h;
     ++size.components;
   }
@@ -233,7 +239,7 @@ constexpr float kMinSkewConfidence = 2.0f;
 // Leptonica's pixRotate ignores angles under 0.001 rad, 0.057°).
 constexpr double kMinSkewToRotateDeg = 0.06;
 
-// Orientation (Bloomberg, Kopec & Dasari 1995, Leptonica pixOrientDetect): the ascender/
+// Orientation (Bloomberg, Kopec & Dasari 1995; see image/text_orientation.h): the ascender/
 // descender signal of Latin text, measured up–down and left–right. A page is turned only when
 // the stronger signal reaches kMinOrientConfidence and beats the other by kMinOrientRatio.
 // Measured on the 11 dev pages turned four ways: the right direction scores 7.7–41.6, the
@@ -279,9 +285,11 @@ PixPtr rotate_binary_small(Pix* binary, double degrees) {
 }
 
 // Returns the number of clockwise quarter turns that make the text upright (0–3), and sets
-// `skew_deg` to the skew of the page once turned.
+// `skew_deg` to the skew of the page as found (for a half turn, also that of the page turned)
+// and `confidence` to the detector's confidence in its answer (0 when undecided); `straight`
+// receives `analysis` rotated by that skew (shared when no rotation was needed).
 int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* skew_deg,
-                         double* confidence) {
+                         double* confidence, PixPtr* straight_out) {
   // The orientation detector wants straight lines; the skew of horizontal text and that of
   // the character columns of vertical typewritten text (monospaced) are alike, so one skew
   // measurement serves before the direction is known.
@@ -290,13 +298,14 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
                         ? rotate_binary_small(analysis, *skew_deg)
                         : share(analysis);
   if (!straight) throw ImageError("out of memory straightening the page");
-  l_float32 upconf = 0, leftconf = 0;
+  // Leptonica's pixOrientDetect gives the same confidences at six to ten times the cost.
+  const OrientationConfidence signal = orientation_confidence(straight.get());
+  const auto upconf = static_cast<l_float32>(signal.up), leftconf = static_cast<l_float32>(signal.left);
   l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
-  if (pixOrientDetect(straight.get(), &upconf, &leftconf, 0, 0) != 0 ||
-      makeOrientDecision(upconf, leftconf, kMinOrientConfidence, kMinOrientRatio, &orient, 0) !=
-          0) {
+  if (makeOrientDecision(upconf, leftconf, kMinOrientConfidence, kMinOrientRatio, &orient, 0) != 0) {
     orient = L_TEXT_ORIENT_UNKNOWN;
   }
+  *straight_out = std::move(straight);
   // The confidence of the decision taken; none when the detector could not decide.
   *confidence = orient == L_TEXT_ORIENT_UP || orient == L_TEXT_ORIENT_DOWN      ? std::abs(upconf)
                 : orient == L_TEXT_ORIENT_LEFT || orient == L_TEXT_ORIENT_RIGHT ? std::abs(leftconf)
@@ -315,13 +324,6 @@ int detect_quarter_turns(Pix* analysis, const PrepareOptions& options, double* s
     default:  // upright, or not sure: leave the page as it is
       break;
   }
-  if (turns % 2 == 1) {
-    // Proportional text turned by 90° has no aligned columns: measure the skew again on the
-    // text's own lines.
-    PixPtr turned = adopt(pixRotateOrth(analysis, turns));
-    if (!turned) throw ImageError("out of memory turning the page");
-    *skew_deg = find_skew(turned.get(), options.max_skew_degrees);
-  }
   return turns;
 }
 
@@ -335,6 +337,38 @@ namespace {
 // ten rendered A4 pages at 300 ppi: prepare 3.0–3.2 s → 2.1 s; dev pages' line-matched CER
 // 2.79 % → 2.85 %, page CER 5.57 % → 5.53 %.
 constexpr double kHalfSizeBinariseMinPixels = 5.5e6;
+
+// The grey page at half size, each pixel the mean of a 2 × 2 block rounded down (an odd last
+// row or column is dropped): the pixels of Leptonica's pixScaleAreaMap2 (compared on the 100
+// benchmark pages, cropped to odd sizes too), in 3 ms instead of 5 for an A4 page at 300 ppi,
+// by summing the pixel pairs of whole 32-bit words at once. Null when the page is smaller
+// than 2 × 2.
+PixPtr half_size(Pix* grey) {
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey);
+  const int half_w = w / 2, half_h = h / 2;
+  if (half_w < 1 || half_h < 1) return PixPtr();
+  PixPtr half = adopt(pixCreateNoInit(half_w, half_h, 8));
+  if (!half) return half;
+  const int wpl_in = pixGetWpl(grey), wpl_out = pixGetWpl(half.get());
+  const l_uint32* in = pixGetData(grey);
+  l_uint32* out = pixGetData(half.get());
+  // A word holds four pixels, the first in its most significant byte: these are the sums of
+  // its pixels 0 + 1 (bits 16–25) and 2 + 3 (bits 0–9).
+  auto pair_sums = [](l_uint32 word) { return ((word >> 8) & 0x00FF00FFu) + (word & 0x00FF00FFu); };
+  for (int y = 0; y < half_h; ++y) {
+    const l_uint32* top = in + static_cast<std::size_t>(2 * y) * wpl_in;
+    const l_uint32* bottom = top + wpl_in;
+    l_uint32* line = out + static_cast<std::size_t>(y) * wpl_out;
+    for (int i = 0; i < wpl_out; ++i) {
+      const int k = 2 * i + 1 < wpl_in ? 2 * i + 1 : 2 * i;  // the last word may have no partner
+      const l_uint32 left = pair_sums(top[2 * i]) + pair_sums(bottom[2 * i]);
+      const l_uint32 right = pair_sums(top[k]) + pair_sums(bottom[k]);
+      line[i] = ((left >> 18) & 0xFF) << 24 | ((left >> 2) & 0xFF) << 16 | ((right >> 18) & 0xFF) << 8 |
+                ((right >> 2) & 0xFF);
+    }
+  }
+  return half;
+}
 
 /// Binarises an 8 bpp grey image whose resolution is 1/`reduction` of the page's; tile sizes
 /// are the full-page ones scaled down alike.
@@ -366,13 +400,22 @@ PixPtr binarise_at(Pix* grey, int reduction) {
 
 }  // namespace
 
-PixPtr binarise_page(Pix* grey) {
+namespace {
+
+// A binarised page, and when it was binarised at half size, that half-size binary (each of
+// its pixels is 2 × 2 of the page's).
+struct Binarised {
+  PixPtr binary;
+  PixPtr half;
+};
+
+Binarised binarise(Pix* grey) {
   if (!grey || pixGetDepth(grey) != 8) throw ImageError("binarisation needs an 8-bit grey page");
   const int w = pixGetWidth(grey), h = pixGetHeight(grey);
-  PixPtr binary;
+  PixPtr binary, small;
   if (static_cast<double>(w) * h > kHalfSizeBinariseMinPixels) {
-    PixPtr half = adopt(pixScaleAreaMap2(grey));
-    PixPtr small = half ? binarise_at(half.get(), 2) : PixPtr();
+    PixPtr half = half_size(grey);
+    small = half ? binarise_at(half.get(), 2) : PixPtr();
     PixPtr expanded = small ? adopt(pixExpandBinaryPower2(small.get(), 2)) : PixPtr();
     if (expanded) {
       // An odd width or height loses its last column or row at half size: paper there.
@@ -387,10 +430,15 @@ PixPtr binarise_page(Pix* grey) {
     // Contrast normalisation fails when no tile has contrast (blank or uniform page).
     binary = adopt(pixCreate(w, h, 1));
     if (!binary) throw ImageError("out of memory binarising the page");
+    small.reset();
   }
   pixCopyResolution(binary.get(), grey);
-  return binary;
+  return {std::move(binary), std::move(small)};
 }
+
+}  // namespace
+
+PixPtr binarise_page(Pix* grey) { return binarise(grey).binary; }
 
 int estimate_dpi_from_text(Pix* binary) {
   if (!binary || pixGetDepth(binary) != 1) return 0;
@@ -404,17 +452,26 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
   PreparedPage out;
   PixPtr grey = to_grey(page.pix.get());
   const auto binarise_start = std::chrono::steady_clock::now();
-  PixPtr binary = binarise_page(grey.get());
+  Binarised binarised = binarise(grey.get());
+  PixPtr binary = std::move(binarised.binary);
+  // Character sizes are measured on the half-size binary when there is one: the same sizes
+  // (the page's binary is it expanded) at a quarter of the cost.
+  PixPtr measured = binarised.half ? std::move(binarised.half) : share(binary.get());
+  const int measured_scale = pixGetWidth(measured.get()) < pixGetWidth(binary.get()) ? 2 : 1;
   out.binarise_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - binarise_start).count();
 
   const bool has_text = ink_fraction(binary.get()) < kMaxTextInkFraction;
   // Character sizes, measured once on the unturned page; for text turned by 90° the
   // characters' widths are what were their heights.
   TextSize size;
-  if (has_text) size = measure_text_size(binary.get());
+  if (has_text) size = measure_text_size(measured.get(), measured_scale);
 
   int quarter_turns = 0;
   double skew_deg = 0;
+  // The orientation detector's binary, straightened; when that binary is the page's own (at
+  // most 300 ppi), it is the deskewed page binary of an unturned page.
+  PixPtr straight_analysis;
+  bool analysis_is_page = false;
   if (has_text && size.components >= kMinCharComponents) {
     // A first resolution, before the orientation is known, only to choose the analysis
     // reduction: x-height and character width are within 30 % of each other in typewriter
@@ -422,13 +479,26 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
     const int rough_dpi = choose_dpi(
         options, page.dpi, std::max(size.height_px, size.width_px) * 0.9, size.components);
     PixPtr analysis = analysis_binary(binary.get(), rough_dpi);
+    analysis_is_page = analysis.get() == binary.get();
     if (options.quarter_turns >= 0) {
       quarter_turns = options.quarter_turns % 4;
       PixPtr turned = quarter_turns ? adopt(pixRotateOrth(analysis.get(), quarter_turns)) : share(analysis.get());
       if (!turned) throw ImageError("out of memory turning the page");
       skew_deg = find_skew(turned.get(), options.max_skew_degrees);
     } else if (options.detect_orientation) {
-      quarter_turns = detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence);
+      quarter_turns =
+          detect_quarter_turns(analysis.get(), options, &skew_deg, &out.orientation_confidence, &straight_analysis);
+      out.detected_orientation_degrees = 90 * quarter_turns;
+      if ((quarter_turns == 2 && !options.turn_upside_down) ||
+          (quarter_turns % 2 == 1 && out.orientation_confidence < options.min_quarter_turn_confidence)) {
+        quarter_turns = 0;  // left for the caller to decide
+      } else if (quarter_turns % 2 == 1) {
+        // Proportional text turned by 90° has no aligned columns: measure the skew again on
+        // the text's own lines.
+        PixPtr turned = adopt(pixRotateOrth(analysis.get(), quarter_turns));
+        if (!turned) throw ImageError("out of memory turning the page");
+        skew_deg = find_skew(turned.get(), options.max_skew_degrees);
+      }
     } else {
       skew_deg = find_skew(analysis.get(), options.max_skew_degrees);
     }
@@ -440,17 +510,24 @@ PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) 
   }
   // Character heights are measured on the page as found; after a quarter turn they were
   // widths, so measure again on the turned page.
-  if (quarter_turns % 2 == 1) size = measure_text_size(binary.get());
+  if (quarter_turns % 2 == 1) {
+    measured = adopt(pixRotateOrth(measured.get(), quarter_turns));
+    if (!measured) throw ImageError("out of memory turning the page upright");
+    size = measure_text_size(measured.get(), measured_scale);
+  }
   out.dpi = choose_dpi(options, page.dpi, size.height_px, size.components);
 
   if (options.deskew && std::abs(skew_deg) >= kMinSkewToRotateDeg) {
     const auto radians = static_cast<l_float32>(skew_deg * kPi / 180.0);
-    // Both are rotated by three shears, which move whole pixels and so neither thicken nor
-    // break strokes. For the grey, area mapping was smoother but cost 6 % of all run time,
-    // and the dev pages read no better with it (pooled line CER 2.90 % against 2.79 %):
-    // the line normaliser resamples every crop anyway.
-    grey = adopt(pixRotate(grey.get(), radians, L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0, 0));
-    binary = rotate_binary_small(binary.get(), skew_deg);
+    // Both are rotated by shears, which move whole pixels and so neither thicken nor break
+    // strokes. For the grey, area mapping was smoother but cost 6 % of all run time, and the
+    // dev pages read no better with it (pooled line CER 2.90 % against 2.79 %): the line
+    // normaliser resamples every crop anyway. rotate_grey_by_shears gives Leptonica's
+    // pixRotate(…, L_ROTATE_SHEAR, …) pixels in one pass: 4–6 ms instead of 10–15 for an A4
+    // page at 300 ppi skewed by up to 1°.
+    grey = rotate_grey_by_shears(grey.get(), radians);
+    binary = analysis_is_page && quarter_turns == 0 && straight_analysis ? std::move(straight_analysis)
+                                                                         : rotate_binary_small(binary.get(), skew_deg);
     if (!grey || !binary) throw ImageError("out of memory deskewing the page");
   } else {
     skew_deg = 0;

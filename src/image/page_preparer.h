@@ -13,6 +13,15 @@ struct PrepareOptions {
   /// Clockwise quarter turns (0–3) to apply instead of detecting the orientation; −1 = detect
   /// (when detect_orientation is set).
   int quarter_turns = -1;
+  /// With detection, turn a page found upside down; false leaves it as found (see
+  /// PreparedPage::detected_orientation_degrees) for a caller that can settle it by reading:
+  /// typewritten Cyrillic, with more descenders than ascenders, often looks upside down to the
+  /// detector (6 of the 16 upright Cyrillic benchmark pages, at confidences up to 13.6).
+  bool turn_upside_down = true;
+  /// With detection, the least confidence at which a page found sideways is turned; below it
+  /// the page is left as found, for a caller that can settle it by reading. 0 = the
+  /// detector's own threshold (6).
+  double min_quarter_turn_confidence = 0.0;
   bool deskew = true;
   double max_skew_degrees = 7.0;
 };
@@ -24,7 +33,11 @@ struct PreparedPage {
   int dpi = 0;                  ///< resolution used (from file, override or estimate)
   double skew_degrees = 0.0;    ///< skew found and removed (positive = counter-clockwise text)
   int orientation_degrees = 0;  ///< 0, 90, 180 or 270: clockwise turn applied to make text upright
-  /// The detector's confidence in the orientation applied (Leptonica's up or left confidence,
+  /// The turn the detector found (0, 90, 180 or 270), whether applied or left to the caller
+  /// (PrepareOptions::turn_upside_down, min_quarter_turn_confidence); 0 when undecided or not
+  /// detected.
+  int detected_orientation_degrees = 0;
+  /// The detector's confidence in the orientation it found (Bloomberg's up or left confidence,
   /// whichever decided): below ~8 it is a guess (pages of Cyrillic, few ascenders); 0 when
   /// undecided or not detected (turns forced, detection off, no text).
   double orientation_confidence = 0.0;

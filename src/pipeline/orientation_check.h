@@ -27,6 +27,26 @@ double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer&
 /// How much better one orientation must read than another to be preferred.
 constexpr double kOrientationReadingMargin = 0.05;
 
+/// A first look, at a third of the cost of reading_confidence: the mean character confidence
+/// (best path) of the first `width` px of up to `sample` of the widest crops, as they are or,
+/// with `turned`, turned by 180° (then their last `width` px, which are the turned page's
+/// line starts). In [0, 1]; 0 for no lines. Throws what Recognizer throws.
+double quick_reading_confidence(const std::vector<const GreyImage*>& lines, const Recognizer& recognizer,
+                                int width, bool turned, std::size_t sample = 4);
+
+/// Length of line read by quick_reading_confidence, inches: about 30 typewriter characters.
+constexpr double kQuickReadingInches = 3.0;
+
+/// Quick reading confidences that tell which way up a page stands. Measured on the 100
+/// benchmark pages (11 dev, 89 rendered, 150–400 ppi): upright, 95 read at 0.90 or better,
+/// all at 0.874 or better and 0.075–0.28 better than turned by 180°; turned by 180°, at most
+/// 0.850; sideways, at most 0.810 either way up. A page reading at kClearReadingConfidence one
+/// way up, or at kFairReadingConfidence and kQuickReadingMargin better than the other way up,
+/// is taken to stand that way up without reading it in full.
+constexpr double kClearReadingConfidence = 0.90;
+constexpr double kFairReadingConfidence = 0.85;
+constexpr double kQuickReadingMargin = 0.08;
+
 /// Below this reading confidence an upright-looking page may be sideways: upright pages of
 /// the dev set and rendered pages read at 0.90–0.99, the sample page turned by 90° at 0.72.
 constexpr double kPoorReadingConfidence = 0.8;

@@ -16,7 +16,6 @@
 #include <memory>
 #include <new>
 #include <optional>
-#include <tuple>
 #include <utility>
 
 #include "core/errors.h"
@@ -175,6 +174,100 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
   jobs.push_back(std::move(failed));
 }
 
+/// A page prepared with `turns` clockwise quarter turns, and its lines.
+struct Prepared {
+  int turns = 0;
+  PreparedPage page;
+  std::vector<TextLine> lines;
+};
+
+Prepared prepared_at(const PageImage& page, int turns, const PipelineOptions& options) {
+  PrepareOptions o = options.prepare;
+  o.quarter_turns = turns;
+  Prepared p{turns, prepare_page(page, o), {}};
+  p.lines = find_text_lines(p.page, options.layout);
+  return p;
+}
+
+std::vector<const GreyImage*> crops_of(const std::vector<TextLine>& lines) {
+  std::vector<const GreyImage*> images;
+  images.reserve(lines.size());
+  for (const TextLine& l : lines) images.push_back(&l.image);
+  return images;
+}
+
+/// The recognizer's first look at a prepared page: the turns that make it upright (its own,
+/// or 180° more) when the beginnings of its widest lines read clearly one way up, else −1.
+/// Read as they stand, upright lines score at least kClearReadingConfidence, or failing that
+/// at least kFairReadingConfidence and kQuickReadingMargin more than turned by 180°; lines
+/// upside down or sideways never do (see orientation_check.h).
+int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
+  const std::vector<const GreyImage*> crops = crops_of(p.lines);
+  const int width = static_cast<int>(std::lround(kQuickReadingInches * p.page.dpi));
+  const double as_is = quick_reading_confidence(crops, recognizer, width, false);
+  if (as_is >= kClearReadingConfidence) return p.turns;
+  const double flipped = quick_reading_confidence(crops, recognizer, width, true);
+  if (flipped >= kClearReadingConfidence) return (p.turns + 2) % 4;
+  if (as_is >= kFairReadingConfidence && as_is >= flipped + kQuickReadingMargin) return p.turns;
+  if (flipped >= kFairReadingConfidence && flipped >= as_is + kQuickReadingMargin) return (p.turns + 2) % 4;
+  return -1;
+}
+
+/// Settles by reading the orientation of a page the detector found turned, or was unsure of:
+/// it found `detected_turns` with `detected_confidence` (0 when undecided). `first` is the page
+/// as prepared: turned that way, or left as found. First looks: that page, and for a doubtful
+/// quarter turn the other reading (the page turned if it was left as found, or as found if it
+/// was turned); each decides when it reads clearly one way up. Otherwise the full check: the
+/// page as the detector would turn it and turned by 180° more are read; after a doubtful
+/// quarter turn, also the page as found and upside down; and when a page the detector did
+/// not find sideways reads poorly both ways, also turned by a quarter either way (two Cyrillic
+/// pages turned by 90°, which the detector took for upside down, are read right only so). The
+/// orientation read with the highest confidence is kept (a later reading must beat an earlier
+/// one by kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
+Prepared settle_orientation(const PageImage& page, Prepared first, int detected_turns, double detected_confidence,
+                            const Recognizer& recognizer, const PipelineOptions& options) {
+  const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
+  std::vector<Prepared> looked_at;  // pages prepared so far
+  looked_at.push_back(std::move(first));
+  int verdict = quick_verdict(looked_at.back(), recognizer);
+  if (verdict < 0 && doubtful_quarter_turn) {
+    looked_at.push_back(prepared_at(page, looked_at[0].turns == 0 ? detected_turns : 0, options));
+    verdict = quick_verdict(looked_at.back(), recognizer);
+  }
+  if (verdict < 0) {
+    // The full check.
+    double best = -1;
+    verdict = detected_turns;
+    // Reads a page as it is and turned by 180°, keeping the better. The lines of the page
+    // turned by 180° are found again on the page prepared that way: those of this page,
+    // turned and in the opposite order, read worse (layout is not symmetric: commas above the
+    // line, dots below; one rendered page turned by 180° read at 10.5 % CER instead of 6.0 %).
+    auto consider = [&](const Prepared& p) {
+      const std::vector<const GreyImage*> crops = crops_of(p.lines);
+      const double as_is = reading_confidence(crops, recognizer, false);
+      const double flipped = reading_confidence(crops, recognizer, true);
+      const double margin = best < 0 ? 0.0 : kOrientationReadingMargin;
+      if (as_is >= flipped && as_is > best + margin) {
+        best = as_is, verdict = p.turns;
+      } else if (flipped > as_is && flipped > best + margin) {
+        best = flipped, verdict = (p.turns + 2) % 4;
+      }
+    };
+    // The detector's reading first.
+    std::stable_partition(looked_at.begin(), looked_at.end(),
+                          [&](const Prepared& p) { return p.turns % 2 == detected_turns % 2; });
+    for (const Prepared& p : looked_at) consider(p);
+    if (detected_turns % 2 == 0 && best < kPoorReadingConfidence) {
+      looked_at.push_back(prepared_at(page, 1, options));
+      consider(looked_at.back());
+    }
+  }
+  for (Prepared& p : looked_at) {
+    if (p.turns == verdict) return std::move(p);
+  }
+  return prepared_at(page, verdict, options);
+}
+
 /// Decode → prepare → segment → recognise one page. Throws on any failure of the page.
 void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions& options,
                   PageResult& result) {
@@ -196,69 +289,36 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
     boxes.push_back(Box{0, 0, result.width, result.height});
     t.deskew = seconds_since(start);
   } else {
+    // With orientation detected, the recognizer settles the orientations the detector is
+    // unsure of (below), and pages are read as found first: most are upright, and typewritten
+    // Cyrillic often looks upside down to the detector.
+    const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
+    PrepareOptions first_look = options.prepare;
+    if (detected) {
+      first_look.turn_upside_down = false;
+      first_look.min_quarter_turn_confidence = kSureOrientationConfidence;
+    }
     start = Clock::now();
-    PreparedPage prepared = prepare_page(page, options.prepare);
+    PreparedPage prepared = prepare_page(page, first_look);
     t.binarise = prepared.binarise_seconds;
     t.deskew = seconds_since(start) - prepared.binarise_seconds;
 
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
     t.segment = seconds_since(start);
-    // The orientation detector guesses on Cyrillic (few ascenders), can turn an upright page
-    // upside down or sideways, and leaves some pages undecided; when it was unsure, or turned
-    // the page, the recognizer has the last word. The page as turned and turned by 180° more
-    // are read; after a doubtful quarter turn, also the page as found and upside down; and
-    // when an undecided page reads poorly both ways, also turned by a quarter either way.
-    // The orientation read with the highest confidence is kept.
-    const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
+    // The orientation detector guesses on Cyrillic (few ascenders, many descenders), can turn
+    // an upright page sideways, and leaves some pages undecided; when it was unsure, or turned
+    // the page, the recognizer has the last word (see settle_orientation).
     if (detected && lines.size() >= 2 &&
-        (prepared.orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
+        (prepared.detected_orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
       start = Clock::now();
-      auto crops_of = [](const std::vector<TextLine>& ls) {
-        std::vector<const GreyImage*> images;
-        for (const TextLine& l : ls) images.push_back(&l.image);
-        return images;
-      };
-      const int detected_turns = prepared.orientation_degrees / 90;
-      double best = -1;
-      int best_turns = detected_turns;
-      std::optional<std::pair<PreparedPage, std::vector<TextLine>>> chosen;  // prepared at best_turns
-      // Reads the page prepared with `turns` as it is and turned by 180°, keeping the better.
-      auto consider = [&](int turns, PreparedPage p, std::vector<TextLine> ls) {
-        const std::vector<const GreyImage*> images = crops_of(ls);
-        const double as_is = reading_confidence(images, recognizer, false);
-        const double flipped = reading_confidence(images, recognizer, true);
-        const double margin = best < 0 ? 0.0 : kOrientationReadingMargin;
-        if (as_is >= flipped && as_is > best + margin) {
-          best = as_is, best_turns = turns;
-          chosen.emplace(std::move(p), std::move(ls));
-        } else if (flipped > as_is && flipped > best + margin) {
-          best = flipped, best_turns = (turns + 2) % 4;
-          chosen.reset();  // prepared again below, turned
-        }
-      };
-      auto prepared_at = [&](int turns) {
-        PrepareOptions o = options.prepare;
-        o.quarter_turns = turns;
-        PreparedPage p = prepare_page(page, o);
-        std::vector<TextLine> ls = find_text_lines(p, options.layout);
-        return std::make_pair(std::move(p), std::move(ls));
-      };
+      const int detected_turns = prepared.detected_orientation_degrees / 90;
       const double detected_confidence = prepared.orientation_confidence;
-      consider(detected_turns, std::move(prepared), std::move(lines));
-      if (detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence) {
-        auto [p, ls] = prepared_at(0);
-        consider(0, std::move(p), std::move(ls));
-      } else if (detected_turns == 0 && detected_confidence <= 0.0 && best < kPoorReadingConfidence) {
-        auto [p, ls] = prepared_at(1);
-        consider(1, std::move(p), std::move(ls));
-      }
-      if (chosen) {
-        prepared = std::move(chosen->first);
-        lines = std::move(chosen->second);
-      } else {
-        std::tie(prepared, lines) = prepared_at(best_turns);
-      }
+      Prepared first{prepared.orientation_degrees / 90, std::move(prepared), std::move(lines)};
+      Prepared settled =
+          settle_orientation(page, std::move(first), detected_turns, detected_confidence, recognizer, options);
+      prepared = std::move(settled.page);
+      lines = std::move(settled.lines);
       t.deskew += seconds_since(start);
     }
     page.pix.reset();  // the page's largest buffer; not needed past this point

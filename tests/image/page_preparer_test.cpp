@@ -268,6 +268,34 @@ TEST(Orientation, TurnsPagesTurnedByQuarterTurnsUpright) {
   }
 }
 
+TEST(Orientation, UpsideDownPageIsLeftAsFoundWhenTheCallerWillDecide) {
+  PixPtr mask = render_text(1200, 1500);
+  PixPtr grey = make_grey_page(mask.get(), Paper{});
+  PixPtr upside_down = adopt(pixRotateOrth(grey.get(), 2));
+  PrepareOptions options;
+  options.turn_upside_down = false;
+  const PreparedPage out = prepare_page(page_of(share(upside_down.get()), 300), options);
+  EXPECT_EQ(out.orientation_degrees, 0);
+  EXPECT_EQ(out.detected_orientation_degrees, 180);
+  EXPECT_GT(out.orientation_confidence, 8.0);
+  // By default the same page is turned.
+  EXPECT_EQ(prepare_page(page_of(std::move(upside_down), 300)).orientation_degrees, 180);
+}
+
+TEST(Orientation, DoubtfulQuarterTurnIsLeftAsFoundWhenTheCallerWillDecide) {
+  PixPtr mask = render_text(1200, 1500);
+  PixPtr grey = make_grey_page(mask.get(), Paper{});
+  PixPtr sideways = adopt(pixRotateOrth(grey.get(), 1));
+  const PreparedPage turned = prepare_page(page_of(share(sideways.get()), 300));
+  ASSERT_EQ(turned.orientation_degrees, 270);
+  PrepareOptions options;
+  options.min_quarter_turn_confidence = turned.orientation_confidence + 1.0;
+  const PreparedPage out = prepare_page(page_of(std::move(sideways), 300), options);
+  EXPECT_EQ(out.orientation_degrees, 0);
+  EXPECT_EQ(out.detected_orientation_degrees, 270);
+  EXPECT_EQ(pixGetWidth(out.grey.get()), 1500);
+}
+
 TEST(Orientation, PageWithoutTextIsNotTurned) {
   // Random blots: no ascenders, no lines.
   PixPtr blots = adopt(pixCreate(1000, 1200, 1));

@@ -49,6 +49,27 @@ TEST(OrientationCheck, UprightLinesReadBetterThanTurnedOnes) {
 TEST(OrientationCheck, NoLinesReadWithNoConfidence) {
   Recognizer recognizer(default_model_path());
   EXPECT_EQ(reading_confidence(std::vector<GreyImage>{}, recognizer, false), 0.0);
+  EXPECT_EQ(quick_reading_confidence({}, recognizer, 900, false), 0.0);
+}
+
+TEST(OrientationCheck, BeginningsOfUprightLinesReadClearlyAndTurnedOnesDoNot) {
+  const std::string font = "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf";
+  if (!std::filesystem::exists(font)) GTEST_SKIP() << "fonts-liberation2 not installed";
+  Recognizer recognizer(default_model_path());
+  const std::vector<GreyImage> upright = rendered_lines(font);
+  std::vector<const GreyImage*> lines;
+  for (const GreyImage& g : upright) lines.push_back(&g);
+  // About half of each line (x-height 16 px: some 20 characters).
+  const int width = 260;
+  EXPECT_GE(quick_reading_confidence(lines, recognizer, width, false), kClearReadingConfidence);
+  EXPECT_LT(quick_reading_confidence(lines, recognizer, width, true), kFairReadingConfidence);
+  // Given upside down, they read clearly only turned back.
+  std::vector<GreyImage> upside_down = upright;
+  for (GreyImage& g : upside_down) std::reverse(g.pixels.begin(), g.pixels.end());
+  std::vector<const GreyImage*> turned;
+  for (const GreyImage& g : upside_down) turned.push_back(&g);
+  EXPECT_LT(quick_reading_confidence(turned, recognizer, width, false), kFairReadingConfidence);
+  EXPECT_GE(quick_reading_confidence(turned, recognizer, width, true), kClearReadingConfidence);
 }
 
 }  // namespace
