@@ -742,10 +742,11 @@ std::vector<float> run_confidences(const float* log_probs, int frames, int class
   auto y = [&](int t, int s) { return log_probs[static_cast<std::size_t>(t) * classes + ext[s]]; };
   // from[t·S + s]: how state s at frame t was entered (0 stay, 1 from s−1, 2 from s−2).
   from.assign(static_cast<std::size_t>(frames) * S, 0);
-  prev.assign(S, kNegInf);
-  cur.assign(S, kNegInf);
-  prev[0] = y(0, 0);
-  if (S > 1) prev[1] = y(0, 1);
+  // Two −inf states in front of state 0, so that every state may read s − 1 and s − 2.
+  prev.assign(S + 2, kNegInf);
+  cur.assign(S + 2, kNegInf);
+  prev[2] = y(0, 0);
+  if (S > 1) prev[3] = y(0, 1);
   for (int t = 1; t < frames; ++t) {
     // Only states reachable from the start (s ≤ 2t + 1) that can still reach one of the two
     // final states in the frames left (s ≥ S − 2(T − t)) can lie on the best alignment; the
@@ -753,17 +754,21 @@ std::vector<float> run_confidences(const float* log_probs, int frames, int class
     const int lo = std::max(0, S - 2 * (frames - t)), hi = std::min(S - 1, 2 * t + 1);
     std::uint8_t* how_entered = from.data() + static_cast<std::size_t>(t) * S;
     const float* row = log_probs + static_cast<std::size_t>(t) * classes;
+    const double* in = prev.data() + 2;
+    double* out = cur.data() + 2;
     for (int s = lo; s <= hi; ++s) {
-      double best = prev[s];
-      std::uint8_t how = 0;
-      if (s >= 1 && prev[s - 1] > best) best = prev[s - 1], how = 1;
-      if (skip[s] && prev[s - 2] > best) best = prev[s - 2], how = 2;
-      cur[s] = best + row[ext[s]];
-      how_entered[s] = how;
+      // Selects rather than branches: which way wins is data, not pattern.
+      const double stay = in[s], step = in[s - 1], jump = skip[s] ? in[s - 2] : kNegInf;
+      const bool stepped = step > stay;
+      double best = stepped ? step : stay;
+      const bool jumped = jump > best;
+      best = jumped ? jump : best;
+      out[s] = best + row[ext[s]];
+      how_entered[s] = jumped ? 2 : stepped ? 1 : 0;
     }
     std::swap(prev, cur);
   }
-  int s = S > 1 && prev[S - 2] > prev[S - 1] ? S - 2 : S - 1;
+  int s = S > 1 && prev[S] > prev[S + 1] ? S - 2 : S - 1;
   std::vector<float> confidence(labels.size(), 0.0f);
   for (int t = frames - 1; t >= 0; --t) {
     if (s % 2) {
