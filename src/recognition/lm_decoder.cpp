@@ -440,6 +440,7 @@ WordList WordList::from_text(const std::vector<std::u32string>& lines, int min_c
   for (const auto& [h, n] : counts)
     if (n >= min_count) list.hashes_.push_back(h);
   std::sort(list.hashes_.begin(), list.hashes_.end());
+  list.index();
   return list;
 }
 
@@ -447,7 +448,10 @@ void WordList::add(std::u32string_view word) {
   std::uint64_t h = kEmptyHash;
   for (char32_t c : word) h = extend_hash(h, fold_case(c));
   auto it = std::lower_bound(hashes_.begin(), hashes_.end(), h);
-  if (it == hashes_.end() || *it != h) hashes_.insert(it, h);
+  if (it == hashes_.end() || *it != h) {
+    hashes_.insert(it, h);
+    index();
+  }
 }
 
 bool WordList::contains(std::u32string_view word) const {
@@ -457,7 +461,26 @@ bool WordList::contains(std::u32string_view word) const {
 }
 
 bool WordList::contains_hash(std::uint64_t hash) const {
-  return std::binary_search(hashes_.begin(), hashes_.end(), hash);
+  if (first_.empty()) return false;
+  const std::size_t bucket = index_bits_ ? hash >> (64 - index_bits_) : 0;
+  const std::uint64_t* begin = hashes_.data() + first_[bucket];
+  const std::uint64_t* end = hashes_.data() + first_[bucket + 1];
+  for (const std::uint64_t* h = begin; h != end; ++h)
+    if (*h >= hash) return *h == hash;
+  return false;
+}
+
+void WordList::index() {
+  // One to two hashes a bucket: 2–4 bytes of index per word, beside the 8 of its hash.
+  index_bits_ = 0;
+  while (index_bits_ < 32 && (std::size_t{2} << index_bits_) < hashes_.size()) ++index_bits_;
+  const std::size_t buckets = std::size_t{1} << index_bits_;
+  first_.assign(buckets + 1, static_cast<std::uint32_t>(hashes_.size()));
+  std::size_t i = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    while (i < hashes_.size() && (index_bits_ ? hashes_[i] >> (64 - index_bits_) : 0) < b) ++i;
+    first_[b] = static_cast<std::uint32_t>(i);
+  }
 }
 
 void WordList::save(BinaryWriter& out) const {
@@ -471,6 +494,7 @@ WordList WordList::load(BinaryReader& in) {
   for (std::uint64_t& h : list.hashes_) h = in.u64();
   if (!std::is_sorted(list.hashes_.begin(), list.hashes_.end()))
     throw ModelError("language model word list is not sorted; the file is corrupt");
+  list.index();
   return list;
 }
 

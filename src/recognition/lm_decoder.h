@@ -113,7 +113,16 @@ class WordList {
   static WordList load(BinaryReader& in);
 
  private:
+  /// Rebuilds `first_` after `hashes_` changed.
+  void index();
+
   std::vector<std::uint64_t> hashes_;  ///< sorted, unique
+  /// first_[b]: index of the first hash whose top index_bits_ bits are ≥ b; one more entry
+  /// at the end. The hashes are uniform, so a bucket holds one or two and a lookup reads two
+  /// cache lines instead of a binary search's twenty (most of them misses in the megabytes
+  /// of a large list).
+  std::vector<std::uint32_t> first_;
+  int index_bits_ = 0;
 };
 
 /// One language's decoding knowledge, as stored in one `lang-<code>.lm` file.

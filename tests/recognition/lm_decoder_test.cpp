@@ -99,6 +99,31 @@ TEST(WordList, LooksUpCaseInsensitively) {
   EXPECT_FALSE(frequent.contains(U"world"));
 }
 
+TEST(WordList, FindsEveryWordOfALargeListAndNoOther) {
+  // Enough words for a bucket index of many bits, added one by one and read back from bytes.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> letter(U'a', U'z');
+  std::set<std::u32string> seen, unseen;
+  while (seen.size() < 3000 || unseen.size() < 3000) {
+    std::u32string w;
+    for (int i = 0, n = 3 + static_cast<int>(rng() % 6); i < n; ++i) w.push_back(static_cast<char32_t>(letter(rng)));
+    (rng() % 2 ? seen : unseen).insert(w);
+  }
+  for (const std::u32string& w : seen) unseen.erase(w);
+  WordList words;
+  for (const std::u32string& w : seen) words.add(w);
+  LanguagePack pack;
+  pack.language = "x";
+  pack.words = words;
+  const WordList back = LanguagePack::from_bytes(pack.to_bytes(), "x.lm").words;
+  for (const WordList* list : {static_cast<const WordList*>(&words), &back}) {
+    EXPECT_EQ(list->size(), seen.size());
+    for (const std::u32string& w : seen) EXPECT_TRUE(list->contains(w));
+    for (const std::u32string& w : unseen) EXPECT_FALSE(list->contains(w));
+  }
+  EXPECT_FALSE(WordList().contains(U"a"));
+}
+
 TEST(LanguagePack, RoundTripsThroughBytesAndRefusesDamage) {
   LanguagePack pack = LanguagePack::train("eng", kEnglish, 5, 1);
   std::vector<std::uint8_t> bytes = pack.to_bytes();
