@@ -205,6 +205,23 @@ struct LmDecodeOptions {
   float mixed_script_penalty = 10;  ///< nats subtracted once per word mixing Latin and Cyrillic
   float candidate_log_prob = -9;    ///< classes below this log posterior are not tried at a frame
   int max_candidates = 12;          ///< at most this many non-blank classes tried per frame
+  /// A frame whose blank has at least this log posterior starts no symbol: the beam's
+  /// prefixes only stay (≥ 0 turns the rule off). Another symbol there would have a
+  /// posterior of at most 1 − e^blank_log_prob; where it belongs, the neighbouring frames
+  /// carry it. At −0.01 (posterior 0.99) 51 % of the benchmark pages' frames take that
+  /// short step instead of 36 %, and decoding takes a tenth less time. Decoded text of the
+  /// 4071 lines of the 100 benchmark pages against no skipping: at posterior 0.999 one line
+  /// changes, at 0.99 five (page CER 2.78 % either way, 5 edits fewer), 0.97 fourteen, 0.9
+  /// forty-three; the dev lines stay the same down to 0.97 and lose 3 characters at 0.9.
+  float blank_log_prob = -0.01f;
+  /// Prefixes scoring more than this many nats below the best of their frame are dropped
+  /// even when the beam has room, and new ones are not made (threshold pruning beside the
+  /// beam's count, as in speech decoders). It must exceed mixed_script_penalty by a margin:
+  /// the same-script twin of a look-alike can trail that far before the penalty falls due.
+  /// At 15 (and 13) the decoded text of the dev lines and the benchmark pages is that of no
+  /// margin, in 7 % less time; at 12 three lines of the pages lose a character, at 10 five,
+  /// and their CER rises from 2.78 % to 2.79 %.
+  double score_margin = 15;
 };
 
 /// CTC prefix beam search with a character language model (Graves 2012, "Supervised Sequence
