@@ -841,9 +841,9 @@ std::vector<float> run_confidences(const float* log_probs, int frames, int class
 }
 
 /// Appends to `out` the classes c ≥ 1 of the row `y` with y[c] ≥ `threshold`, in class order.
-/// A frame has 1.4 of 282 classes above the default threshold on the benchmark pages, so
-/// the row is compared four classes at a time where SSE2 allows (GCC leaves the plain loop
-/// scalar: a float comparison may trap on NaN), and only the hits are visited.
+/// A frame has one or two of 282 classes above the default threshold on the benchmark
+/// pages, so the row is compared four classes at a time where SSE2 allows (GCC leaves the
+/// plain loop scalar: a float comparison may trap on NaN), and only the hits are visited.
 void find_candidates(const float* y, int classes, float threshold, std::vector<int>& out) {
   int c = 1;
 #if defined(__SSE2__)
@@ -916,8 +916,10 @@ class ChildTable {
 /// Buffers of one thread's decoding, kept between calls so that a page of lines allocates
 /// only while the first (longest) lines grow them.
 struct BeamWorkspace {
-  std::u32string alphabet;       // the symbols `info` describes
-  std::vector<SymbolInfo> info;  // per class; ICU lookups for 282 classes cost more than a short line's decoding
+  std::u32string alphabet;  // the symbols `info` describes
+  // Per class, kept between lines: ICU's lookups for 282 classes cost more than decoding a
+  // short line.
+  std::vector<SymbolInfo> info;
   ChildTable children;
   LanguageMemo memo;
   std::vector<Node> nodes;
@@ -1006,7 +1008,8 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
     n.label = label;
     n.language = p.language;
     if (use_lm)
-      n.language += alpha * w.memo.log_prob(*lm, p.context_key, p.tail, p.tail_length, s.code) + beta;
+      n.language +=
+          alpha * w.memo.log_prob(*lm, p.context_key, p.tail, p.tail_length, s.code) + beta;
     if (s.word) {
       n.word_hash = WordList::extend_hash(p.word_hash, s.folded);
       n.word_length = p.word_length + 1;
@@ -1055,7 +1058,7 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
       find_candidates(y, classes, options.candidate_log_prob, candidates);
 
     if (candidates.empty()) {
-      // No symbol can start here (51 % of the benchmark pages' frames): every prefix of the
+      // No symbol can start here (54 % of the benchmark pages' frames): every prefix of the
       // beam stays itself and no new one is made, so the beam keeps its members and their
       // order, and only the scores advance. The same arithmetic as the general step below,
       // without its bookkeeping.

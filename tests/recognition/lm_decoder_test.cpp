@@ -107,7 +107,8 @@ TEST(WordList, FindsEveryWordOfALargeListAndNoOther) {
   std::set<std::u32string> seen, unseen;
   while (seen.size() < 3000 || unseen.size() < 3000) {
     std::u32string w;
-    for (int i = 0, n = 3 + static_cast<int>(rng() % 6); i < n; ++i) w.push_back(static_cast<char32_t>(letter(rng)));
+    for (int i = 0, n = 3 + static_cast<int>(rng() % 6); i < n; ++i)
+      w.push_back(static_cast<char32_t>(letter(rng)));
     (rng() % 2 ? seen : unseen).insert(w);
   }
   for (const std::u32string& w : seen) unseen.erase(w);
