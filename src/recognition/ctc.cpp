@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -92,20 +93,73 @@ CtcWorkspace& workspace() {
   return w;
 }
 
+/// e^x for x ≤ 0 in single precision, branch-free so that a loop over a row vectorises:
+/// x = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody & Waite 1980: ln 2 split in two so n·ln2_hi is
+/// exact), e^r by its Taylor polynomial of degree 7 (truncation < 5e−9 relative), 2^n put into
+/// the exponent bits. Within 1.3 ulp of std::exp over [−87, 0] (checked at every float);
+/// arguments below −87 give e^−87 (≈ 1.6e−38), which is 0 for every sum it enters here.
+inline float exp_nonpositive(float x) {
+  // The clamp compares bit patterns as unsigned integers (for x ≤ 0 the larger pattern is
+  // the larger magnitude): a float comparison may trap on NaN, and GCC then keeps the loop
+  // scalar. 0xC2AE0000 is −87.0f.
+  x = __builtin_bit_cast(float, std::min(__builtin_bit_cast(std::uint32_t, x), 0xC2AE0000u));
+  // Round to nearest by the 1.5·2^23 trick (SSE2 has no vector round); exact for |t| < 2^22.
+  const float t = x * 1.44269504f;
+  const float n = (t + 12582912.0f) - 12582912.0f;
+  const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  float p = 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  return p * __builtin_bit_cast(float, bits);
+}
+
 }  // namespace
 
-void log_softmax_rows(float* scores, int frames, int classes) {
+// x86-64 builds target the baseline instruction set (SSE2, four floats a vector); GCC also
+// compiles an AVX2 version (eight) and picks it at load time on CPUs that have it: 30 %
+// less time on the benchmark pages' rows. Same lanes, same order, same results either way.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void log_softmax_rows(const float* scores, float* out, int frames, int classes) {
+  // Eight running maxima and sums in a fixed order: independent chains the compiler can put
+  // in vector lanes, and the same result whatever the vector width. With one chain and the
+  // double-precision std::exp this was 6 % of decoding time on the benchmark pages.
+  constexpr int kLanes = 8;
   for (int t = 0; t < frames; ++t) {
-    float* row = scores + static_cast<std::size_t>(t) * classes;
+    const float* row = scores + static_cast<std::size_t>(t) * classes;
+    float* result = out + static_cast<std::size_t>(t) * classes;
+    const int whole = classes - classes % kLanes;
+    float lane_max[kLanes], lane_sum[kLanes] = {};
+    std::fill(lane_max, lane_max + kLanes, -std::numeric_limits<float>::infinity());
+    for (int c = 0; c < whole; c += kLanes)
+      for (int k = 0; k < kLanes; ++k) lane_max[k] = std::max(lane_max[k], row[c + k]);
+    for (int c = whole; c < classes; ++c) lane_max[0] = std::max(lane_max[0], row[c]);
+    const float m = *std::max_element(lane_max, lane_max + kLanes);
     // Subtracting the row maximum keeps every exp() argument ≤ 0, so nothing overflows; and
     // subtracting it before log(sum), rather than log Z = m + log(sum) at once, keeps full
     // float precision for large scores (row[c] − m is exact for nearby floats).
-    const float m = *std::max_element(row, row + classes);
-    double sum = 0;
-    for (int c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(row[c] - m));
-    const float log_sum = static_cast<float>(std::log(sum));
-    for (int c = 0; c < classes; ++c) row[c] = (row[c] - m) - log_sum;
+    for (int c = 0; c < whole; c += kLanes)
+      for (int k = 0; k < kLanes; ++k) lane_sum[k] += exp_nonpositive(row[c + k] - m);
+    for (int c = whole; c < classes; ++c) lane_sum[0] += exp_nonpositive(row[c] - m);
+    // A float sum: the largest term is 1, so rounding (≤ C·2^−24 relative) moves log_sum by
+    // under 2e−5 for C = 282, and equally for every class of the row, which no comparison
+    // between labellings of the line can see.
+    const float sum = ((lane_sum[0] + lane_sum[4]) + (lane_sum[1] + lane_sum[5])) +
+                      ((lane_sum[2] + lane_sum[6]) + (lane_sum[3] + lane_sum[7]));
+    const float log_sum = std::log(sum);
+    for (int c = 0; c < classes; ++c) result[c] = (row[c] - m) - log_sum;
   }
+}
+
+void log_softmax_rows(float* scores, int frames, int classes) {
+  log_softmax_rows(scores, scores, frames, classes);
 }
 
 double ctc_loss(const float* logits, int frames, int classes, const std::vector<int>& labels,

@@ -31,5 +31,7 @@ std::vector<DecodedSymbol> ctc_best_path(const float* logits, int frames, int cl
 
 /// Log-softmax of each row of a T×C matrix, in place.
 void log_softmax_rows(float* scores, int frames, int classes);
+/// The same from `scores` into `out` (T×C; may be `scores` itself), sparing a copy.
+void log_softmax_rows(const float* scores, float* out, int frames, int classes);
 
 }  // namespace platen

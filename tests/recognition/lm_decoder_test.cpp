@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <random>
 #include <set>
@@ -97,6 +98,32 @@ TEST(WordList, LooksUpCaseInsensitively) {
   WordList frequent = WordList::from_text({U"Hello World, hello"}, 2);
   EXPECT_TRUE(frequent.contains(U"hello"));
   EXPECT_FALSE(frequent.contains(U"world"));
+}
+
+TEST(WordList, FindsEveryWordOfALargeListAndNoOther) {
+  // Enough words for a bucket index of many bits, added one by one and read back from bytes.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> letter(U'a', U'z');
+  std::set<std::u32string> seen, unseen;
+  while (seen.size() < 3000 || unseen.size() < 3000) {
+    std::u32string w;
+    for (int i = 0, n = 3 + static_cast<int>(rng() % 6); i < n; ++i)
+      w.push_back(static_cast<char32_t>(letter(rng)));
+    (rng() % 2 ? seen : unseen).insert(w);
+  }
+  for (const std::u32string& w : seen) unseen.erase(w);
+  WordList words;
+  for (const std::u32string& w : seen) words.add(w);
+  LanguagePack pack;
+  pack.language = "x";
+  pack.words = words;
+  const WordList back = LanguagePack::from_bytes(pack.to_bytes(), "x.lm").words;
+  for (const WordList* list : {static_cast<const WordList*>(&words), &back}) {
+    EXPECT_EQ(list->size(), seen.size());
+    for (const std::u32string& w : seen) EXPECT_TRUE(list->contains(w));
+    for (const std::u32string& w : unseen) EXPECT_FALSE(list->contains(w));
+  }
+  EXPECT_FALSE(WordList().contains(U"a"));
 }
 
 TEST(LanguagePack, RoundTripsThroughBytesAndRefusesDamage) {
@@ -275,6 +302,56 @@ TEST(BeamSearch, MixedScriptWordComesOutInOneScript) {
   spell(r, alphabet, U"\u0442");
   EXPECT_EQ(beam_search(r.log_probs.data(), r.frames(), r.classes, alphabet, nullptr, options, nullptr),
             U"\u043ao\u0442");
+}
+
+TEST(BeamSearch, PruningKeepsTheTextOfTheFullSearch) {
+  // Posteriors shaped like the network's: each symbol on one to three frames, with part of
+  // the mass on the blank and on another class, often with an edge frame on either side
+  // where the blank has 0.9-0.999; between symbols, blank frames leaking 1e-6 to 0.1 to a
+  // random class. A third of the lines are misspelt so that the language model has work.
+  Alphabet alphabet(U" abcdefghijklmnopqrstuvwxyz.,1");
+  const int C = alphabet.size();
+  LanguageModel lm(std::make_shared<LanguagePack>(LanguagePack::train("eng", kEnglish, 5, 1)));
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::uniform_int_distribution<int> any_class(1, C - 1);
+  LmDecodeOptions full;
+  full.blank_log_prob = 0;
+  full.score_margin = std::numeric_limits<double>::infinity();
+  const LmDecodeOptions pruned;
+  for (int trial = 0; trial < 40; ++trial) {
+    std::u32string text = kEnglish[trial % kEnglish.size()];
+    if (trial % 3 == 0) text[rng() % text.size()] = alphabet.symbol(any_class(rng));
+    Posteriors p{C, {}};
+    // One frame: `share` on `label`, the rest on the blank (`to_blank` of it) and on a
+    // random class, less 1e-6 spread over all classes.
+    auto frame = [&](int label, double share, double to_blank) {
+      std::vector<double> mass(C, 1e-6 / C);
+      const double rest = 1 - 1e-6 - share;
+      mass[label] += share;
+      mass[kCtcBlank] += rest * to_blank;
+      mass[any_class(rng)] += rest * (1 - to_blank);
+      for (double m : mass) p.log_probs.push_back(static_cast<float>(std::log(m)));
+    };
+    for (char32_t c : text) {
+      const int label = alphabet.index_of(c);
+      if (unit(rng) < 0.5) frame(label, 0.001 + 0.099 * unit(rng), 1.0);
+      for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k)
+        frame(label, 0.4 + 0.599 * unit(rng), 0.7);
+      if (unit(rng) < 0.5) frame(label, 0.001 + 0.099 * unit(rng), 1.0);
+      for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k)
+        frame(kCtcBlank, 1 - std::pow(10.0, -1 - 5 * unit(rng)), 0.0);
+    }
+    std::vector<float> full_confidences, pruned_confidences;
+    const std::u32string expected =
+        beam_search(p.log_probs.data(), p.frames(), C, alphabet, &lm, full, &full_confidences);
+    const std::u32string got =
+        beam_search(p.log_probs.data(), p.frames(), C, alphabet, &lm, pruned, &pruned_confidences);
+    EXPECT_EQ(got, expected) << "trial " << trial;
+    if (got == expected) {
+      EXPECT_EQ(pruned_confidences, full_confidences);
+    }
+  }
 }
 
 }  // namespace
