@@ -80,8 +80,15 @@ void TextWriter::flush_file() {
 
   bool any_ok = false;
   for (const PageText& p : pages) any_ok = any_ok || p.ok;
-  // No file for an input that gave nothing; on a stream it keeps its slot (below).
-  if (!any_ok && !out_) return;
+  // No file for an input that gave nothing; on a stream it keeps its slot (below). A file
+  // left by an earlier run goes: it would pass for this run's reading of the input.
+  if (!any_ok && !out_) {
+    const std::string stale = output_path_for(directory_, pages.front().file, format_);
+    std::error_code ec;
+    std::filesystem::remove(stale, ec);
+    if (ec) throw Error("cannot remove the earlier output '" + stale + "' of '" + pages.front().file + "': " + ec.message());
+    return;
+  }
 
   const bool tsv = format_ == OutputFormat::tsv;
   std::string content;

@@ -92,6 +92,7 @@ TEST(TextWriter, WritesOneFilePerInputAndLeavesNoTemporaryFile) {
   EXPECT_FALSE(fs::exists(dir / "b.txt")) << "written before its last page arrived";
   writer.add(page("b.tif", 1, 2, ""));
   writer.add(page("-", 0, 1, "in\n"));
+  std::ofstream(dir / "gone.txt") << "text of an earlier run\n";  // must not outlive this run
   writer.add(page("gone.png", 0, 1, "", false));
   EXPECT_EQ(test::read_text_file(dir / "a.txt"), "one\n");
   EXPECT_EQ(test::read_text_file(dir / "b.txt"), "two\n\f");
