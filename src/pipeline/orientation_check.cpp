@@ -1,6 +1,7 @@
 #include "pipeline/orientation_check.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace platen {
@@ -19,24 +20,6 @@ double mean_char_confidence(const std::vector<RecognisedLine>& lines) {
 }
 
 }  // namespace
-
-double reading_confidence(const std::vector<const GreyImage*>& lines, const Recognizer& recognizer,
-                          bool turned, std::size_t sample) {
-  std::vector<std::size_t> order(lines.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lines[a]->width > lines[b]->width; });
-  order.resize(std::min(sample, order.size()));
-  if (order.empty()) return 0.0;
-  std::vector<GreyImage> picked;
-  for (std::size_t i : order) {
-    picked.push_back(*lines[i]);
-    // Row-major pixels: reversing them turns the image by 180°.
-    if (turned) std::reverse(picked.back().pixels.begin(), picked.back().pixels.end());
-  }
-  DecodeOptions best_path;
-  best_path.use_language_model = false;
-  return mean_char_confidence(recognizer.recognise(picked, best_path));
-}
 
 double quick_reading_confidence(const std::vector<const GreyImage*>& lines, const Recognizer& recognizer,
                                 int width, bool turned, std::size_t sample) {
@@ -65,6 +48,12 @@ double quick_reading_confidence(const std::vector<const GreyImage*>& lines, cons
   DecodeOptions best_path;
   best_path.use_language_model = false;
   return mean_char_confidence(recognizer.recognise(picked, best_path));
+}
+
+double reading_confidence(const std::vector<const GreyImage*>& lines, const Recognizer& recognizer,
+                          bool turned, std::size_t sample) {
+  // A start as wide as the widest line is the whole line.
+  return quick_reading_confidence(lines, recognizer, std::numeric_limits<int>::max(), turned, sample);
 }
 
 double reading_confidence(const std::vector<GreyImage>& lines, const Recognizer& recognizer, bool turned,
