@@ -43,6 +43,20 @@ std::vector<float> strokes(int batch, int width, std::uint32_t seed) {
   return input;
 }
 
+/// Largest |v| over `values`: the scale the scores' errors are measured against.
+float largest_magnitude(const std::vector<float>& values) {
+  float largest = 0;
+  for (float v : values) largest = std::max(largest, std::abs(v));
+  return largest;
+}
+
+/// Largest |a[i] − b[i]| (a and b of one size).
+float largest_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  float largest = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) largest = std::max(largest, std::abs(a[i] - b[i]));
+  return largest;
+}
+
 TEST(NetworkRunner, OutputHasOneFramePerStrideAndAClassPerSymbol) {
   Model model = tiny_model(1);
   NetworkRunner net(model, 2, 16, false);
@@ -100,10 +114,8 @@ TEST(NetworkRunner, Bf16ScoresMatchF32WithinBf16Rounding) {
   ASSERT_EQ(exact.size(), approx.size());
   // bf16 keeps 8 significant bits (relative rounding 2^-9 ≈ 0.2 %) of the weights and of every
   // activation; five layers of that move a score by about 1 % of the scores' range.
-  float range = 0, worst = 0;
-  for (float v : exact) range = std::max(range, std::abs(v));
+  const float range = largest_magnitude(exact), worst = largest_difference(exact, approx);
   ASSERT_GT(range, 0.1f);
-  for (std::size_t i = 0; i < exact.size(); ++i) worst = std::max(worst, std::abs(exact[i] - approx[i]));
   EXPECT_LE(worst, 0.03f * range) << "largest |score| " << range;
   EXPECT_GT(worst, 0.0f) << "bf16 runner gave bit-identical scores: is it really bf16?";
   // Same best class per frame, but for frames whose two best f32 scores are closer than the
@@ -202,10 +214,8 @@ TEST(NetworkRunner, Int8ScoresMatchF32WithinQuantisation) {
   // Each layer's input is rounded to 1/255 of its range and each weight to 1/127 of its
   // output channel's largest: about 0.3 % error per layer, a few % of the scores' range after
   // five layers.
-  float range = 0, worst = 0;
-  for (float v : exact) range = std::max(range, std::abs(v));
+  const float range = largest_magnitude(exact), worst = largest_difference(exact, approx);
   ASSERT_GT(range, 0.1f);
-  for (std::size_t i = 0; i < exact.size(); ++i) worst = std::max(worst, std::abs(exact[i] - approx[i]));
   EXPECT_LE(worst, 0.05f * range) << "largest |score| " << range;
   EXPECT_GT(worst, 0.0f) << "int8 runner gave bit-identical scores: is it really int8?";
 }
