@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "platen/geometry.h"  // Box, Point
+
 namespace platen {
 
 /// 8-bit grey image, row-major, 0 = black ink, 255 = white paper.
@@ -24,13 +26,6 @@ struct GreyImage {
   std::uint8_t& at(int x, int y) { return pixels[static_cast<std::size_t>(y) * width + x]; }
   const std::uint8_t* row(int y) const { return pixels.data() + static_cast<std::size_t>(y) * width; }
   std::uint8_t* row(int y) { return pixels.data() + static_cast<std::size_t>(y) * width; }
-};
-
-/// Axis-aligned rectangle in page pixels; x, y is the top-left corner.
-struct Box {
-  int x = 0, y = 0, width = 0, height = 0;
-  int right() const { return x + width; }
-  int bottom() const { return y + height; }
 };
 
 }  // namespace platen
