@@ -4,9 +4,11 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/grey_image.h"
+#include "recognition/ctc_alignment.h"
 #include "recognition/network.h"
 
 namespace platen {
@@ -21,6 +23,25 @@ struct RecognisedLine {
   /// characters' confidences.
   std::vector<float> word_confidences;
   float confidence = 0;                ///< mean of char_confidences (1 for empty text)
+
+  /// The decoded code points before NFC (ends trimmed as in `text`), one per network symbol:
+  /// to_nfc of their UTF-8 is `text`. Same length as char_confidences and `spans`.
+  std::u32string symbols;
+  /// Frames each code point of `symbols` owns in the CTC alignment of the result (best path:
+  /// its argmax run; beam search: ctc_align of the result). Frame 0 is the normalised line's
+  /// first column; frame f covers normalised columns [f·frame_stride, (f+1)·frame_stride).
+  std::vector<SymbolSpan> spans;
+  int frame_stride = 4;    ///< normalised px per frame (the model's)
+  /// Normalised px per crop px (NormalisedLine::scale); 0 for a blank line (no text).
+  double scale = 0;
+  int frames = 0;          ///< frames of the line
+
+  /// Crop column (px, fractional) at the left edge of normalised column `x`: the inverse of
+  /// the normaliser's horizontal scaling, padding removed.
+  double crop_x(double normalised_x) const;
+  /// The crop columns [first, second) frame span `s` covers (its frames' normalised columns
+  /// mapped back by crop_x). Requires scale > 0.
+  std::pair<double, double> crop_columns(const SymbolSpan& s) const;
 };
 
 /// Decoding settings.
