@@ -126,6 +126,8 @@ Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& o
     : Recognizer(std::make_shared<const Model>(Model::load(model_path)), options) {
   namespace fs = std::filesystem;
   auto has_language_files = [](const fs::path& dir) { return !language_codes_in(dir.string()).empty(); };
+  const std::string calibration = WordCalibration::path_for_model(model_path);
+  if (fs::exists(calibration)) calibration_ = WordCalibration::load(calibration);
   fs::path own = fs::path(model_path).parent_path();
   if (own.empty()) own = ".";
   model_dir_ = own.string();

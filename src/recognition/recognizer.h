@@ -10,6 +10,7 @@
 #include "core/grey_image.h"
 #include "recognition/ctc_alignment.h"
 #include "recognition/network.h"
+#include "recognition/word_calibration.h"
 
 namespace platen {
 
@@ -90,6 +91,14 @@ class Recognizer {
 
   const Model& model() const { return *model_; }
 
+  /// Map from raw word scores (raw_word_score) to calibrated word confidences: the model's
+  /// `<model>.calibration` when it has one beside it (loaded with the model; a malformed one
+  /// throws ModelError then), else the identity.
+  const WordCalibration& word_calibration() const { return calibration_; }
+  /// Replaces the word calibration (e.g. with one just fitted). Not thread-safe: call before
+  /// sharing the recognizer.
+  void set_word_calibration(WordCalibration calibration) { calibration_ = std::move(calibration); }
+
   /// Arithmetic the network runs in: f32, bf16 or int8 (options.precision resolved for this
   /// CPU and model by resolve_precision; with automatic, a width class oneDNN has only
   /// reference kernels for still runs in f32).
@@ -105,6 +114,7 @@ class Recognizer {
   std::shared_ptr<const Model> model_;
   std::string model_dir_;
   Precision precision_ = Precision::f32;
+  WordCalibration calibration_;
   std::unique_ptr<Impl> impl_;
 };
 
