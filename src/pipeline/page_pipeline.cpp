@@ -104,7 +104,7 @@ struct Job {
   std::string file;
   int page_index = 0;
   int page_count = 1;
-  std::optional<PageImage> decoded;  ///< standard input's pages, decoded in the input stage
+  std::optional<DecodedPage> decoded;  ///< standard input's pages, decoded in the input stage
   double decode_seconds = 0;         ///< time already spent on this page in the input stage
   std::string error;                 ///< set: the file failed before any page could start
 };
@@ -145,7 +145,7 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
     if (file == "-") {
       // Standard input can be read only once, so its pages are decoded here rather than
       // re-read per page; their decode time is shared out evenly.
-      std::vector<PageImage> pages =
+      std::vector<DecodedPage> pages =
           read_image_pages_from_memory(read_standard_input(), input_display_name(file));
       const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
       const int count = static_cast<int>(pages.size());
@@ -181,7 +181,7 @@ struct Prepared {
   std::vector<TextLine> lines;
 };
 
-Prepared prepared_at(const PageImage& page, int turns, const PipelineOptions& options) {
+Prepared prepared_at(const DecodedPage& page, int turns, const PipelineOptions& options) {
   PrepareOptions o = options.prepare;
   o.quarter_turns = turns;
   Prepared p{turns, prepare_page(page, o), {}};
@@ -224,7 +224,7 @@ int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
 /// pages turned by 90°, which the detector took for upside down, are read right only so). The
 /// orientation read with the highest confidence is kept (a later reading must beat an earlier
 /// one by kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
-Prepared settle_orientation(const PageImage& page, Prepared first, int detected_turns, double detected_confidence,
+Prepared settle_orientation(const DecodedPage& page, Prepared first, int detected_turns, double detected_confidence,
                             const Recognizer& recognizer, const PipelineOptions& options) {
   const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
   std::vector<Prepared> looked_at;  // pages prepared so far
@@ -273,7 +273,7 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
                   PageResult& result) {
   StageTimings& t = result.timings;
   Clock::time_point start = Clock::now();
-  PageImage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
+  DecodedPage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
   job.decoded.reset();
   t.decode += seconds_since(start);
   result.width = static_cast<int>(pixGetWidth(page.pix.get()));
