@@ -155,7 +155,7 @@ Decoded decode_jpeg(const std::uint8_t* data, std::size_t size, const PageContex
   d.errors.damage = &damage;
   d.errors.warnings = &out.warnings;
   auto fail_with = [&](const char* stage) {
-    std::string what = std::string("damaged JPEG (") + stage + "): ";
+    std::string what = std::string("damaged or truncated JPEG (") + stage + "): ";
     what += damage.empty() ? d.errors.fatal : damage.front().c_str();
     page.fail(what);
   };

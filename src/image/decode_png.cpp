@@ -93,7 +93,7 @@ Decoded decode_png(const std::uint8_t* data, std::size_t size, const PageContext
   // would let a lying header through.
   png_set_user_limits(r.png, kMaxImageSide, kMaxImageSide);
   auto fail_with = [&](const char* stage) {
-    page.fail(std::string("damaged PNG (") + stage + "): " + (damage.empty() ? state.fatal : damage.front().c_str()));
+    page.fail(std::string("damaged or truncated PNG (") + stage + "): " + (damage.empty() ? state.fatal : damage.front().c_str()));
   };
   if (!read_info(r)) fail_with("header");
 
@@ -106,6 +106,17 @@ Decoded decode_png(const std::uint8_t* data, std::size_t size, const PageContext
   check_data_bound(w, h, double(w) * h * channels * depth / 8.0, static_cast<double>(size), 1032.0, "Deflate (PNG)",
                    page);
 
+  // A palette of greys only (Leptonica writes grey colour-mapped PNGs so) gives a grey page.
+  bool grey_palette = false;
+  if (colour == PNG_COLOR_TYPE_PALETTE) {
+    png_colorp palette = nullptr;
+    int entries = 0;
+    if (png_get_PLTE(r.png, r.info, &palette, &entries)) {
+      grey_palette = true;
+      for (int i = 0; i < entries; ++i)
+        if (palette[i].red != palette[i].green || palette[i].green != palette[i].blue) grey_palette = false;
+    }
+  }
   const bool alpha = (colour & PNG_COLOR_MASK_ALPHA) || png_get_valid(r.png, r.info, PNG_INFO_tRNS);
   int out_depth;
   if (colour == PNG_COLOR_TYPE_GRAY && depth == 1 && !alpha) {
@@ -155,6 +166,10 @@ Decoded decode_png(const std::uint8_t* data, std::size_t size, const PageContext
       pix_data[i] = (r8 << 24) | (g8 << 16) | (b8 << 8) | 0xff;
     }
     pixSetSpp(out.pix.get(), 3);
+    if (grey_palette) {
+      out.pix = adopt(pixConvertRGBToLuminance(out.pix.get()));
+      if (!out.pix) page.fail("out of memory");
+    }
   }
   if (out.dpi > 0) pixSetResolution(out.pix.get(), out.dpi, out.dpi);
   if (page.options.keep_page_image) out.original = raw_page_image(out.pix.get(), 1);

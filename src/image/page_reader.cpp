@@ -53,7 +53,7 @@ void check_data_bound(double w, double h, double raw_bytes, double data_bytes, d
                       const PageContext& page) {
   if (data_bytes * max_ratio >= raw_bytes) return;
   std::ostringstream msg;
-  msg << "the header claims " << static_cast<long long>(w) << "x" << static_cast<long long>(h) << " px ("
+  msg << "the file is too short for the image its header claims: " << static_cast<long long>(w) << "x" << static_cast<long long>(h) << " px ("
       << static_cast<long long>(raw_bytes / 1e6) << " MB of samples), more than the " << static_cast<long long>(data_bytes)
       << " bytes of image data can hold at " << coding << "'s best ratio of " << max_ratio
       << ":1 (corrupt header or truncated file)";

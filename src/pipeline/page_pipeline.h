@@ -43,6 +43,9 @@ struct PipelineOptions {
   PrepareOptions prepare;
   LayoutOptions layout;
   DecodeOptions decode;
+  ReadOptions read;          ///< pixel limit (--max-pixels), keeping the page as stored
+  /// A PDF page with a text layer keeps that text instead of being read (--skip-text).
+  bool skip_text = false;
 };
 
 /// Outcome of one page (or of a whole file that could not be opened).
@@ -62,6 +65,7 @@ struct PageResult {
   int width = 0;         ///< of the original page (as decoded, before any turn or deskew), px
   int height = 0;        ///< 0 when the page could not be decoded
   std::string error;     ///< when !ok: one line naming the file and page
+  std::vector<std::string> warnings;  ///< codec remarks that did not fail the page
   StageTimings timings;  ///< `write` is filled in after the sink returns
 };
 
