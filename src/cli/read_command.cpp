@@ -26,6 +26,7 @@
 #include "output/text_writer.h"
 #include "platen/platen.h"
 #include "recognition/network.h"  // parse_precision
+#include "image/page_reader.h"  // supported_formats_help, kMaxImagePixels
 
 namespace platen::cli {
 
@@ -49,9 +50,13 @@ constexpr int kMaxDpi = 2400;
 const char* const kUsage =
     "Usage: ocr [options] IMAGE...\n"
     "\n"
-    "Reads the text of typewritten pages (TIFF, including multi-page and CCITT G4; PNG;\n"
-    "JPEG; PNM). IMAGE '-' reads one image from standard input. Pages are read in\n"
-    "parallel; the output is in input order and the same for any -j.\n"
+    "Reads the text of typewritten pages (formats below). IMAGE '-' reads one image from\n"
+    "standard input; a FIFO or device (e.g. ocr <(scanimage --format=tiff)) is read the same\n"
+    "way, once, and fails when its writer is silent for 60 s. Pages are read in parallel;\n"
+    "the output is in input order and the same for any -j.\n"
+    "\n"
+    "Formats read:\n"
+    "%FORMATS%"
     "\n"
     "Output: without -o, the text goes to standard output, pages separated by a form feed\n"
     "(\\f); a single page has none. Every line of text ends with a newline; a blank page\n"
@@ -179,7 +184,10 @@ int run_read(int argc, char** argv) {
   std::string output_dir, files_from, languages, model_path, precision = "auto";
   int threads = 0;
   int dpi = 0;
-  po::options_description desc(kUsage);
+  double max_pixels = kMaxImagePixels;
+  std::string usage = kUsage;
+  usage.replace(usage.find("%FORMATS%"), 9, supported_formats_help());
+  po::options_description desc(usage);
   desc.add_options()
     ("help,h", "show this help")
     ("version", "show the version")
@@ -195,6 +203,8 @@ int run_read(int argc, char** argv) {
     ("model", po::value(&model_path)->value_name("FILE"), "recognition model (default: the shipped platen.platen)")
     ("precision", po::value(&precision)->value_name("P"),
      "arithmetic of the network: f32, bf16, int8, or auto (default: int8 for a calibrated model on a CPU with VNNI, else bf16 where the CPU has AMX, else f32)")
+    ("max-pixels", po::value(&max_pixels)->value_name("N"), "refuse pages of more than N pixels (default 3e8: A3 at 1200 ppi)")
+    ("skip-text", "keep the text layer of PDF pages that have one, instead of reading them")
     ("timings", "print the time of each stage, per page and in total, to standard error");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->composing());
@@ -236,6 +246,10 @@ int run_read(int argc, char** argv) {
     if (vm.count("dpi") && (dpi < kMinDpi || dpi > kMaxDpi))
       throw UsageError("--dpi " + std::to_string(dpi) + " is not a plausible scan resolution (" +
                        std::to_string(kMinDpi) + "-" + std::to_string(kMaxDpi) + ")");
+    if (vm.count("max-pixels") && !(max_pixels >= 4))
+      throw UsageError("--max-pixels needs a pixel count of at least 4, e.g. --max-pixels 3e8");
+    options.max_pixels = max_pixels;
+    options.skip_text = vm.count("skip-text") > 0;
     if (vm.count("lang")) options.languages = parse_languages(languages);
     if (vm.count("no-lm")) {
       if (vm.count("lang")) throw UsageError("-l chooses language models; it cannot go with --no-lm");
@@ -284,6 +298,10 @@ int run_read(int argc, char** argv) {
   Batch batch(*engine);
   batch.on_result = [&](const PageResult& page) { writer->add(page); };
   batch.on_page_done = [](const PageResult& page) {
+    // Codec remarks that did not fail the page, one line each, after the page's error.
+    for (const std::string& warning : page.warnings)
+      std::cerr << "ocr: warning: " << (page.source == "-" ? "standard input" : page.source) << ": page "
+                << page.page_index + 1 << ": " << warning << "\n";
     if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
   };
   const BatchReport report = batch.run(inputs);

@@ -40,6 +40,8 @@ void check(const EngineOptions& o) {
                 std::to_string(kMinDpi) + "-" + std::to_string(kMaxDpi) + "; 0 = the files' own)");
   if (!o.use_language_model && !o.languages.empty())
     throw Error("languages choose language models, so they cannot be given when the language model is off");
+  if (!(o.max_pixels >= 4))
+    throw Error("a page limit of " + std::to_string(o.max_pixels) + " px cannot hold a page; give at least 4 (default 3e8)");
   if (o.decoder.beam_width < 1) throw Error("the beam search needs a beam width of at least 1");
 }
 
@@ -66,6 +68,9 @@ Engine Engine::open(const EngineOptions& options) {
   p.decode.languages = options.languages;
   p.decode.use_language_model = options.use_language_model;
   p.decode.beam = beam_options(options.decoder);
+  p.read.max_pixels = options.max_pixels;
+  p.read.keep_page_image = options.keep_page_image;
+  p.skip_text = options.skip_text;
 
   RecognizerOptions recognizer_options;
   recognizer_options.precision = options.precision;
@@ -119,7 +124,10 @@ PageResult Engine::read_page(const std::string& path, int page_index) const {
   PageJob job;
   job.file = path;
   job.page_index = page_index;
-  job.page_count = count_image_pages(path);
+  const PageCount count = count_pages(path);
+  // A damaged TIFF directory: the pages before it read; the page after names the damage.
+  if (!count.trusted && page_index >= count.pages) throw ImageError(count.damage);
+  job.page_count = count.pages;
   check_page_index(path, page_index, job.page_count);
   job.decode_seconds = seconds_since(start);  // counting the pages reads the file once
   return read_job(*impl_, job);
@@ -129,14 +137,13 @@ PageResult Engine::read_page(const std::uint8_t* data, std::size_t size, int pag
                              const std::string& name) const {
   const Clock::time_point start = Clock::now();
   if (!data && size > 0) throw ImageError("cannot read image '" + name + "': no data (null pointer)");
-  std::vector<DecodedPage> pages = read_image_pages_from_memory(std::vector<std::uint8_t>(data, data + size), name);
+  const PageCount count = count_pages_in_memory(data, size, name);
   PageJob job;
   job.file = name;
   job.page_index = page_index;
-  job.page_count = static_cast<int>(pages.size());
+  job.page_count = count.pages;
   check_page_index(name, page_index, job.page_count);
-  job.decoded = std::move(pages[page_index]);
-  pages.clear();
+  job.decoded = read_image_page_from_memory(data, size, name, page_index, impl_->pipeline.read);
   job.decode_seconds = seconds_since(start);
   PageResult result = read_job(*impl_, job);
   result.source.clear();  // "" for memory

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "core/errors.h"
+#include "image/stream_input.h"
 #include "pipeline/orientation_check.h"
 #include "pipeline/page_assembly.h"
 #include "recognition/openmp_guard.h"
@@ -107,14 +108,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::vector<std::uint8_t> read_standard_input() {
-  std::vector<std::uint8_t> bytes;
-  std::uint8_t buffer[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-  if (std::ferror(stdin)) throw ImageError("cannot read image 'standard input': read error");
-  return bytes;
-}
 
 /// Expands one input into its page jobs (or one failed job), appended to `jobs`.
 void list_pages(std::size_t index, const std::string& file, std::deque<PageJob>& jobs) {
@@ -129,27 +122,29 @@ void list_pages(std::size_t index, const std::string& file, std::deque<PageJob>&
   };
   PageJob failed = page_job(0, 1);
   try {
-    if (file == "-") {
-      // Standard input can be read only once, so its pages are decoded here rather than
-      // re-read per page; their decode time is shared out evenly.
-      std::vector<DecodedPage> pages =
-          read_image_pages_from_memory(read_standard_input(), input_display_name(file));
-      const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
-      const int count = static_cast<int>(pages.size());
-      for (int p = 0; p < count; ++p) {
-        PageJob job = page_job(p, count);
-        job.decoded = std::move(pages[p]);
-        job.decode_seconds = each;
-        jobs.push_back(std::move(job));
-      }
-      return;
+    PageCount count;
+    std::shared_ptr<const std::vector<std::uint8_t>> bytes;
+    if (file == "-" || is_stream_input(file)) {
+      // A stream can be read only once: its bytes are read here, with a limit on silence.
+      const std::string name = input_display_name(file);
+      bytes = std::make_shared<const std::vector<std::uint8_t>>(read_stream(file, name, stream_timeout_seconds()));
+      count = count_pages_in_memory(bytes->data(), bytes->size(), name);
+    } else {
+      count = count_pages(file);
     }
-    const int count = count_image_pages(file);
-    for (int p = 0; p < count; ++p) {
-      PageJob job = page_job(p, count);
-      // Counting pages reads the file once; charged to its first page's decoding.
+    // A damaged TIFF directory: the pages before it, then one failed page that says so.
+    const int listed = count.pages + (count.trusted ? 0 : 1);
+    for (int p = 0; p < count.pages; ++p) {
+      PageJob job = page_job(p, listed);
+      job.bytes = bytes;
+      // Counting pages (or reading the stream) is charged to the first page's decoding.
       if (p == 0) job.decode_seconds = seconds_since(start);
       jobs.push_back(std::move(job));
+    }
+    if (!count.trusted) {
+      PageJob damaged = page_job(count.pages, listed);
+      damaged.error = count.damage;
+      jobs.push_back(std::move(damaged));
     }
     return;
   } catch (const std::bad_alloc&) {
@@ -260,9 +255,34 @@ void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOpti
                   PageResult& result) {
   PageTimings& t = result.timings;
   Clock::time_point start = Clock::now();
-  DecodedPage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
+  DecodedPage page = job.decoded ? std::move(*job.decoded)
+                    : job.bytes ? read_image_page_from_memory(job.bytes->data(), job.bytes->size(),
+                                                              input_display_name(job.file), job.page_index, options.read)
+                                : read_image_page(job.file, job.page_index, options.read);
   job.decoded.reset();
+  job.bytes.reset();
   t.decode += seconds_since(start);
+  result.warnings = std::move(page.warnings);
+  result.image = std::move(page.original);
+  if (options.skip_text && page.has_text_layer) {
+    // --skip-text: the page's own text layer stands (OCRmyPDF's habit), one line per line.
+    std::string text;
+    std::size_t from = 0;
+    while (from <= page.text_layer.size()) {
+      std::size_t to = page.text_layer.find('\n', from);
+      if (to == std::string::npos) to = page.text_layer.size();
+      std::string line = page.text_layer.substr(from, to - from);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\f')) line.pop_back();
+      if (!line.empty()) text += line + "\n";
+      from = to + 1;
+    }
+    result.width = static_cast<int>(pixGetWidth(page.pix.get()));
+    result.height = static_cast<int>(pixGetHeight(page.pix.get()));
+    result.text = text;
+    result.warnings.push_back("the page has a text layer; it was kept as it is (--skip-text)");
+    result.ok = true;
+    return;
+  }
   result.width = static_cast<int>(pixGetWidth(page.pix.get()));
   result.height = static_cast<int>(pixGetHeight(page.pix.get()));
 

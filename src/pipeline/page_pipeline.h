@@ -12,7 +12,9 @@
 
 #include <tbb/task_arena.h>
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,9 @@ struct PipelineOptions {
   /// Polled before each new page is taken (any thread, one at a time); once it returns true no
   /// more pages start, those in flight finish and reach the sink. Empty = never stop.
   std::function<bool()> stop_requested;
+  ReadOptions read;          ///< pixel limit (--max-pixels), keeping the page as stored
+  /// A PDF page with a text layer keeps that text instead of being read (--skip-text).
+  bool skip_text = false;
 };
 
 // The outcome of one page is platen::PageResult (platen/page_result.h): `source` is the input
@@ -83,7 +88,10 @@ struct PageJob {
   std::string file;                     ///< as given; "-" for standard input
   int page_index = 0;
   int page_count = 1;
-  std::optional<DecodedPage> decoded;   ///< pages decoded before (standard input, memory)
+  std::optional<DecodedPage> decoded;   ///< the page decoded before (pixels or bytes in memory)
+  /// A stream's bytes (standard input, a FIFO, a device), read once in the input stage and
+  /// shared by its pages, which are decoded from memory in the page stage.
+  std::shared_ptr<const std::vector<std::uint8_t>> bytes;
   double decode_seconds = 0;            ///< time already spent on this page's decoding
   std::string error;                    ///< set: the file failed before any page could start
 };

@@ -69,9 +69,15 @@ struct EngineOptions {
   /// Resolution of the scans in px per inch, when the files' own is missing or wrong; 0 = the
   /// file's when plausible, else estimated from the text.
   int dpi = 0;
-  /// Keep the page image as stored (PageResult::image) for writers that embed it. Not yet
-  /// filled by this version: the field is accepted and `image` stays null.
+  /// Keep the page image as stored (PageResult::image) for writers that embed it (a
+  /// searchable PDF); otherwise `image` stays null.
   bool keep_page_image = false;
+  /// Largest page accepted, px (width × height), checked from the file's header before any
+  /// pixel is decoded; larger pages fail. Default 3e8 (an A3 page at 1200 ppi is 2.8e8).
+  double max_pixels = 3.0e8;
+  /// A PDF page that has a text layer of its own keeps that text instead of being read
+  /// (OCRmyPDF's --skip-text); the page result then has text but no lines.
+  bool skip_text = false;
 };
 
 /// Pixels already in memory: 8-bit grey (1 channel) or RGB (3 channels, R G B bytes), rows
