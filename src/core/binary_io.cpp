@@ -2,11 +2,15 @@
 
 #include <zlib.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include <unistd.h>
 
 #include "core/errors.h"
 
@@ -41,6 +45,7 @@ void BinaryWriter::str(const std::string& s) {
 void BinaryWriter::floats(const std::vector<float>& v) {
   u32(static_cast<std::uint32_t>(v.size()));
   std::size_t at = bytes.size();
+  if (v.empty()) return;  // memcpy from an empty vector's null data() is undefined
   bytes.resize(at + v.size() * 4);
   // Platen runs on little-endian x86-64, where this is the file's byte order.
   std::memcpy(bytes.data() + at, v.data(), v.size() * 4);
@@ -127,6 +132,7 @@ std::vector<float> BinaryReader::floats(std::size_t expected) {
          " are needed; the file is corrupt");
   need(static_cast<std::size_t>(n) * 4);
   std::vector<float> v(n);
+  if (n == 0) return v;  // memcpy into an empty vector's null data() is undefined
   std::memcpy(v.data(), bytes_.data() + pos_, static_cast<std::size_t>(n) * 4);
   pos_ += static_cast<std::size_t>(n) * 4;
   return v;
@@ -138,15 +144,23 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+std::string temporary_path_for(const std::string& path) {
+  static std::atomic<unsigned> serial{0};
+  return path + "." + std::to_string(getpid()) + "-" + std::to_string(serial++) + ".tmp";
+}
+
 void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::string tmp = path + ".tmp";
+  const std::string tmp = temporary_path_for(path);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error("cannot create " + tmp + ": " + std::strerror(errno));
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
+    // A full disk may only show when the last buffer goes out, at close.
+    out.close();
     if (!out) {
+      const int why = errno;
       std::remove(tmp.c_str());
-      throw Error("cannot write " + tmp);
+      throw Error("cannot write " + tmp + ": " + std::strerror(why));
     }
   }
   std::error_code ec;

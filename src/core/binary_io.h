@@ -59,8 +59,13 @@ std::uint32_t crc32_of(const std::uint8_t* data, std::size_t size);
 /// Reads a whole file. Throws `Error` naming the file when it cannot be opened.
 std::vector<std::uint8_t> read_file_bytes(const std::string& path);
 
-/// Writes a file atomically: to `path.tmp`, then renamed over `path`, so a reader never sees
-/// a partial file. Throws Error on failure and removes the temporary file.
+/// A temporary name beside `path` that no other process or call uses at the same time:
+/// `path.<pid>-<serial>.tmp`.
+std::string temporary_path_for(const std::string& path);
+
+/// Writes a file atomically: to temporary_path_for(path), then renamed over `path`, so a reader
+/// never sees a partial file and two processes writing one folder never share a temporary file.
+/// Throws Error on failure (a full disk included) and removes the temporary file.
 void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
 void write_file_atomically(const std::string& path, const std::string& text);
 

@@ -1106,8 +1106,10 @@ Assignment assign_components(const InkRuns& runs, const Components& comps, const
         }
       });
       std::vector<int> stack;
-      for (const auto& [core, n] : candidates) {
-        if (n < 0.1 * candidates[0].second) {
+      for (const auto& candidate : candidates) {
+        // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+        const int core = candidate.first;
+        if (candidate.second < 0.1 * candidates[0].second) {
           // Barely overlapping or only beside: its centre must lie within the component.
           const double y = core_row(cores[core], mid, f);
           if (y < k.y0 || y > k.y1) continue;

@@ -124,7 +124,9 @@ inline float exp_nonpositive(float x) {
 // x86-64 builds target the baseline instruction set (SSE2, four floats a vector); GCC also
 // compiles an AVX2 version (eight) and picks it at load time on CPUs that have it: 30 %
 // less time on the benchmark pages' rows. Same lanes, same order, same results either way.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// PLATEN_NO_TARGET_CLONES (CMake PLATEN_TARGET_CLONES=OFF, forced by a ThreadSanitizer
+// build): the clones' resolver runs at load time, before TSan's runtime, and crashes it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(PLATEN_NO_TARGET_CLONES)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void log_softmax_rows(const float* scores, float* out, int frames, int classes) {

@@ -74,7 +74,9 @@ class CharLanguageModel {
     float backoff = 0;      ///< log backoff weight as a context; 0 when never a context
   };
   const Entry* find(std::uint64_t key) const;
-  void build_table(const std::vector<Entry>& entries);
+  /// Fills table_ with `entries`; false (table unusable) when inserting one takes more than
+  /// `max_probes` probes.
+  bool build_table(const std::vector<Entry>& entries, std::size_t max_probes = SIZE_MAX);
 
   int order_ = 0;
   float log_uniform_ = 0;   ///< log 1/(V+1)

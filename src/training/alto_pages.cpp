@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -199,13 +200,19 @@ void walk(const xmlNode* node, AltoPage& page, bool& have_page, const std::strin
 }  // namespace
 
 AltoPage read_alto(const std::string& xml_path) {
-  init_libxml2();
   std::vector<std::uint8_t> bytes;
   try {
     bytes = read_file_bytes(xml_path);
   } catch (const Error&) {
     throw DataError("cannot read ALTO file " + xml_path);
   }
+  return parse_alto(bytes, xml_path);
+}
+
+AltoPage parse_alto(const std::vector<std::uint8_t>& bytes, const std::string& xml_path) {
+  init_libxml2();
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw DataError(xml_path + ": ALTO file over 2 GB");
   std::unique_ptr<xmlParserCtxt, ParserDeleter> ctxt(xmlNewParserCtxt());
   if (!ctxt) throw std::bad_alloc();
   // No network, no DTD loading, no entity substitution: a training file must not reach out.

@@ -46,6 +46,8 @@ struct AltoPage {
 /// http://www.loc.gov/standards/alto/ns-vN#), an unknown MeasurementUnit, or a bad number in
 /// a coordinate or POINTS attribute (POINTS may separate numbers by spaces and/or commas).
 AltoPage read_alto(const std::string& xml_path);
+/// read_alto() of a file's bytes already in memory; `xml_path` names it in errors.
+AltoPage parse_alto(const std::vector<std::uint8_t>& bytes, const std::string& xml_path);
 
 /// Pixels per ALTO unit: 1 for "pixel", dpi / 254 for "mm10", dpi / 1200 for "inch1200".
 /// Throws DataError naming `xml_path` when the unit needs a resolution and `dpi` ≤ 0 (the

@@ -201,9 +201,19 @@ TEST(PageReader, ReadsPnmPngJpegAtOneEightTwentyFourAndThirtyTwoBits) {
   PixPtr bilevel = make_binary(210, 150);
   PixPtr grey = make_grey(210, 150);
   PixPtr colour = make_colour(210, 150);
-  PixPtr rgba = adopt(pixCopy(nullptr, colour.get()));
-  pixSetSpp(rgba.get(), 4);
-  pixSetAlphaOverWhite(rgba.get());  // opaque wherever there is colour: all of it here
+  // Opaque wherever there is colour: all of it here (its alpha is checked, since an image
+  // left transparent would read as blank paper and match any other blank paper).
+  PixPtr rgba = adopt(pixSetAlphaOverWhite(colour.get()));
+  ASSERT_TRUE(rgba);
+  ASSERT_EQ(pixGetSpp(rgba.get()), 4);
+  for (int y : {0, 149})
+    for (int x : {0, 209}) {
+      l_uint32 value = 0;
+      ASSERT_EQ(pixGetPixel(rgba.get(), x, y, &value), 0);
+      l_int32 r, g, b, a;
+      extractRGBAValues(value, &r, &g, &b, &a);
+      EXPECT_EQ(a, 255) << "at " << x << "," << y;
+    }
 
   struct Case {
     const char* name;
