@@ -199,6 +199,120 @@ TEST(PdfWriter, PageSizeFromResolutionAndDeterministicId) {
   EXPECT_EQ(pdfinfo_field(info, "Pages"), "1") << info;
 }
 
+/// Page `page` of `pdf` rendered at 300 ppi in grey (null when pdftoppm fails).
+PixPtr render_page(const std::string& pdf, int page = 1) {
+  const std::string stem = pdf + "-render-" + std::to_string(page);
+  const std::string command = "pdftoppm -q -r 300 -gray -f " + std::to_string(page) + " -l " + std::to_string(page) +
+                              " -singlefile '" + pdf + "' '" + stem + "'";
+  if (std::system(command.c_str()) != 0) return nullptr;
+  return adopt(pixRead((stem + ".pgm").c_str()));
+}
+
+/// Mean grey of a rendered box (0 black … 255 white).
+double mean_grey(Pix* pix, const Box& b) {
+  double sum = 0;
+  int n = 0;
+  for (int y = std::max(0, b.y); y < std::min(b.bottom(), pixGetHeight(pix)); ++y)
+    for (int x = std::max(0, b.x); x < std::min(b.right(), pixGetWidth(pix)); ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(pix, x, y, &v);
+      sum += v;
+      ++n;
+    }
+  return n ? sum / n : -1;
+}
+
+/// The sample page's image as bilevel raw rows (0 = black, rows padded to bytes).
+std::shared_ptr<PageImage> bilevel_raw(const PageImage& grey) {
+  auto image = std::make_shared<PageImage>();
+  image->encoding = PageImage::Encoding::raw;
+  image->width = grey.width;
+  image->height = grey.height;
+  image->components = 1;
+  image->bits_per_component = 1;
+  const std::size_t row = (static_cast<std::size_t>(grey.width) + 7) / 8;
+  image->data.assign(row * grey.height, 0xFF);
+  for (int y = 0; y < grey.height; ++y)
+    for (int x = 0; x < grey.width; ++x)
+      if (grey.data[static_cast<std::size_t>(y) * grey.width + x] < 128)
+        image->data[y * row + x / 8] &= static_cast<std::uint8_t>(~(0x80 >> (x % 8)));
+  return image;
+}
+
+TEST(PdfWriter, TextLayerIsInvisible) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftoppm (poppler-utils)");
+  Document document = sample_document(false);
+  document.pages[0].image.reset();  // the text layer alone on a blank page
+  const WriteResult result = PdfWriter().write(document);
+  ASSERT_EQ(result.remarks.size(), 1u);  // says the page has no image
+  const std::string pdf = write_pdf(document, "text-only.pdf");
+  PixPtr rendered = render_page(pdf);
+  ASSERT_TRUE(rendered);
+  EXPECT_EQ(pixGetWidth(rendered.get()), 1240);
+  EXPECT_EQ(pixGetHeight(rendered.get()), 900);
+  for (const Word& w : all_words(document.pages[0])) EXPECT_EQ(mean_grey(rendered.get(), w.box), 255.0) << w.text;
+  // and the text is there to select and search.
+  EXPECT_EQ(run("pdftotext -q -raw '" + pdf + "' -"), document.pages[0].text + "\f");
+}
+
+TEST(PdfWriter, RawBilevelPageIsEncodedAsG4) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdfimages (poppler-utils)");
+  Document document = sample_document(false);
+  document.pages[0].image = bilevel_raw(*document.pages[0].image);
+  const std::string pdf = write_pdf(document, "bilevel.pdf");
+  const std::string list = run("pdfimages -list '" + pdf + "'");
+  EXPECT_NE(list.find("ccitt"), std::string::npos) << list;
+  EXPECT_EQ(list.find("Bad"), std::string::npos) << list;
+  // The image as the PDF holds it, decoded by poppler: pixel for pixel the bilevel page.
+  const std::string stem = pdf + "-image";
+  ASSERT_EQ(std::system(("pdfimages -q '" + pdf + "' '" + stem + "'").c_str()), 0);
+  PixPtr extracted = adopt(pixRead((stem + "-000.pbm").c_str()));
+  ASSERT_TRUE(extracted) << "no bilevel image in the PDF";
+  const PageImage& image = *document.pages[0].image;
+  ASSERT_EQ(pixGetWidth(extracted.get()), image.width);
+  ASSERT_EQ(pixGetHeight(extracted.get()), image.height);
+  const std::size_t row = (static_cast<std::size_t>(image.width) + 7) / 8;
+  int differ = 0, black_pixels = 0;
+  for (int y = 0; y < image.height; ++y)
+    for (int x = 0; x < image.width; ++x) {
+      const bool black = !(image.data[y * row + x / 8] & (0x80 >> (x % 8)));
+      l_uint32 v = 0;
+      pixGetPixel(extracted.get(), x, y, &v);  // 1 bpp: 1 = black
+      differ += black != (v == 1);
+      black_pixels += black;
+    }
+  EXPECT_GT(black_pixels, 10000);
+  EXPECT_EQ(differ, 0);
+}
+
+TEST(PdfWriter, OrientationTagTurnsTheStoredImageToTheDisplayedPage) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftoppm (poppler-utils)");
+  // Stored turned 90° counter-clockwise, with tag 6 ("turn 90° clockwise to display"): the
+  // displayed page is the sample page, its words where the page result says.
+  Document document = sample_document(false);
+  const PageImage& upright = *document.pages[0].image;
+  auto stored = std::make_shared<PageImage>(upright);
+  stored->width = upright.height;
+  stored->height = upright.width;
+  stored->orientation_tag = 6;
+  for (int y = 0; y < upright.height; ++y)
+    for (int x = 0; x < upright.width; ++x)  // displayed (x, y) = stored (u, v) with x = W − 1 − v, y = u
+      stored->data[static_cast<std::size_t>(upright.width - 1 - x) * stored->width + y] =
+          upright.data[static_cast<std::size_t>(y) * upright.width + x];
+  document.pages[0].image = stored;
+  const std::string pdf = write_pdf(document, "tagged.pdf");
+  EXPECT_EQ(pdfinfo_field(run("pdfinfo '" + pdf + "'"), "Page size"), "297.6 x 216 pts");
+  PixPtr rendered = render_page(pdf);
+  ASSERT_TRUE(rendered);
+  ASSERT_EQ(pixGetWidth(rendered.get()), 1240);
+  ASSERT_EQ(pixGetHeight(rendered.get()), 900);
+  for (const Word& w : all_words(document.pages[0])) {
+    const Box inked{w.box.x, w.box.y + 8, w.box.width, w.box.height - 16};  // as sample_image inks it
+    EXPECT_LT(mean_grey(rendered.get(), inked), 160.0) << w.text;
+    EXPECT_EQ(mean_grey(rendered.get(), Box{w.box.x, w.box.y - 20, w.box.width, 10}), 255.0) << w.text;
+  }
+}
+
 TEST(PdfWriter, JpegPassesThroughAndBilevelStaysG4) {
   PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdfimages (poppler-utils)");
   Document document = sample_document(false);
