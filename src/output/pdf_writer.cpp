@@ -18,6 +18,7 @@
 
 #include "core/errors.h"
 #include "core/text.h"
+#include "output/ccitt_g4.h"
 #include "output/pdf_font.h"
 
 namespace platen {
@@ -156,6 +157,19 @@ QPDFObjectHandle make_image(QPDF& pdf, const PageImage& image) {
       break;
     }
     case PageImage::Encoding::raw:
+      if (image.bits_per_component == 1 && image.components == 1) {  // bilevel: as G4, as scanners store it
+        const std::size_t row_bytes = (static_cast<std::size_t>(image.width) + 7) / 8;
+        if (image.data.size() < row_bytes * static_cast<std::size_t>(image.height))
+          throw Error("the bilevel page image is shorter than its size says");
+        const std::vector<std::uint8_t> g4 = encode_ccitt_g4(image.data.data(), image.width, image.height);
+        dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(1));
+        stream.replaceDict(dict);
+        QPDFObjectHandle parms = QPDFObjectHandle::parse("<< /K -1 /BlackIs1 false >>");
+        parms.replaceKey("/Columns", QPDFObjectHandle::newInteger(image.width));
+        parms.replaceKey("/Rows", QPDFObjectHandle::newInteger(image.height));
+        stream.replaceStreamData(std::string(g4.begin(), g4.end()), QPDFObjectHandle::newName("/CCITTFaxDecode"), parms);
+        break;
+      }
       dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(image.bits_per_component == 1 ? 1 : 8));
       stream.replaceDict(dict);
       stream.replaceStreamData(data, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());

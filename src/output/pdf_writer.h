@@ -4,7 +4,8 @@
 // top, so that selecting, copying and searching work in any viewer.
 //
 //  - Image: JPEG passes through unchanged (DCTDecode), a bilevel page given as CCITT G4 stays
-//    G4 (CCITTFaxDecode, K −1), raw pixels are Flate-compressed. The file's orientation tag is
+//    G4 (CCITTFaxDecode, K −1), a bilevel page given as raw rows is encoded as G4 (libtiff),
+//    grey and colour raw pixels are Flate-compressed. The file's orientation tag is
 //    applied by the image's placement matrix, so the page shows as a viewer shows the file.
 //  - Text: one text object per word, on the word's box: the font size fills the line's height
 //    (ascent to descent), horizontal scaling (Tz) stretches the word to its box's width, and on a

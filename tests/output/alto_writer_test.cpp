@@ -11,7 +11,7 @@ using namespace platen::test;
 
 TEST(AltoWriter, ValidatesAgainstAlto44) {
   const std::string dir = schemas_dir();
-  if (dir.empty()) GTEST_SKIP() << "../shared/schemas is absent: ALTO validation needs alto-4-4.xsd";
+  PLATEN_REQUIRE_TOOL(!dir.empty(), "../shared/schemas/alto-4-4.xsd");
   const std::string bytes = AltoWriter().write(sample_document()).bytes;
   XmlDocPtr doc = parse_xml(bytes);
   ASSERT_TRUE(doc);

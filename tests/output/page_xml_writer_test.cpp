@@ -28,7 +28,7 @@ Box box_of_points(const std::string& points) {
 
 TEST(PageXmlWriter, ValidatesAgainstPage2019IncludingAFailedPage) {
   const std::string dir = schemas_dir();
-  if (dir.empty()) GTEST_SKIP() << "../shared/schemas is absent: PAGE validation needs pagecontent-2019-07-15.xsd";
+  PLATEN_REQUIRE_TOOL(!dir.empty(), "../shared/schemas/pagecontent-2019-07-15.xsd");
   const Document document = sample_document();
   for (std::size_t i = 0; i < document.pages.size(); ++i) {
     XmlDocPtr doc = parse_xml(PageXmlWriter().write_page(document, i).bytes);

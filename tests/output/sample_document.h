@@ -8,6 +8,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -159,13 +160,26 @@ inline Document sample_document(bool failed_page = true) {
   return doc;
 }
 
-/// The schemas folder beside the checkout (../shared/schemas), "" when absent.
+/// The schemas folder beside the checkout (../shared/schemas, which CI has too), "" when absent.
 inline std::string schemas_dir() {
-  const std::string dataset = typewritten_dataset_dir();
-  if (dataset.empty()) return "";
-  const auto dir = std::filesystem::path(dataset).parent_path().parent_path() / "schemas";
-  return std::filesystem::exists(dir) ? dir.string() : "";
+  const auto dir = std::filesystem::path(source_dir()).parent_path() / "shared" / "schemas";
+  return std::filesystem::exists(dir / "alto-4-4.xsd") ? dir.string() : "";
 }
+
+/// True on CI (the CI variable set), where a missing tool or ../shared is a failure, not a skip.
+inline bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && *ci && std::string(ci) != "false" && std::string(ci) != "0";
+}
+
+/// Skips the test, saying what is missing, when `available` is false; fails it on CI.
+#define PLATEN_REQUIRE_TOOL(available, what)                                                      \
+  do {                                                                                            \
+    if (!(available)) {                                                                           \
+      if (::platen::test::in_ci()) FAIL() << what << " is missing on CI (scripts/setup-deps)";    \
+      GTEST_SKIP() << what << " is missing: scripts/setup-deps installs it (../shared: the data)"; \
+    }                                                                                             \
+  } while (0)
 
 struct XmlDocFree {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
