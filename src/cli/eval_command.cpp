@@ -140,20 +140,33 @@ void print_confusions(const char* first, const ConfusionTable& before, const Con
     }
     std::cout << "\n";
     // The commonest pairs say which way the confusion goes (l→1 or 1→l), which is what a
-    // fix needs; the first table's pairs are listed, up to six.
-    std::vector<std::pair<std::size_t, std::string>> pairs;
-    for (const auto& [key, n] : before.pairs(group))
-      pairs.emplace_back(n, utf32_to_utf8(key.first) + "→" + utf32_to_utf8(key.second));
-    std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    if (pairs.size() > 6) pairs.resize(6);
-    if (!pairs.empty()) {
-      std::cout << "     ";
-      for (const auto& [n, label] : pairs) std::cout << " " << label << " " << n;
+    // fix needs: up to eight of each table, the LM's marked so.
+    auto list_pairs = [&](const ConfusionTable& table, const char* label) {
+      std::vector<std::pair<std::size_t, std::string>> pairs;
+      for (const auto& [key, n] : table.pairs(group))
+        pairs.emplace_back(n, utf32_to_utf8(key.first) + "→" + utf32_to_utf8(key.second));
+      std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+      if (pairs.size() > 8) pairs.resize(8);
+      if (pairs.empty()) return;
+      std::cout << "      " << label;
+      for (const auto& [n, pair] : pairs) std::cout << " " << pair << " " << n;
       std::cout << "\n";
-    }
+    };
+    list_pairs(before, after ? "path:" : "");
+    if (after) list_pairs(*after, "LM:  ");
   }
   std::size_t skipped = before.unaligned() + (after ? after->unaligned() : 0);
   if (skipped) std::cout << "  (" << skipped << " text pairs too long to align were left out)\n";
+}
+
+/// Words mixing Latin and Cyrillic letters in the hypotheses (`first`'s and the LM's) and in
+/// the references.
+void print_mixed_scripts(const Evaluation& first, const Evaluation* after) {
+  std::cout << "\nWords mixing Latin and Cyrillic: " << first.mixed_script_hypothesis_words();
+  if (after) std::cout << " (best path), " << after->mixed_script_hypothesis_words() << " (with LM)";
+  std::cout << "; " << first.mixed_script_reference_words() << " in the ground truth\n";
 }
 
 void print_totals(const char* label, const ErrorCounts& c) {
@@ -171,6 +184,7 @@ int score_files(const std::vector<std::string>& files) {
   eval.add(files[1], read_text_file(files[0]), read_text_file(files[1]));
   print_totals("text", eval.total());
   print_confusions("count", eval.confusions(), nullptr);
+  print_mixed_scripts(eval, nullptr);
   return 0;
 }
 
@@ -312,6 +326,7 @@ int run_eval(int argc, char** argv) {
     print_totals("best path", plain.total());
     if (run_lm) print_totals("with LM", lm.total());
     print_confusions("best path", plain.confusions(), run_lm ? &lm.confusions() : nullptr);
+    print_mixed_scripts(plain, run_lm ? &lm : nullptr);
     if (vm.count("calibration")) {
       std::cout << "\nword confidences (" << (run_lm ? "with LM" : "best path") << "), "
                 << (recognizer.word_calibration().identity() ? "uncalibrated" : "calibrated") << ":\n"

@@ -721,13 +721,49 @@ inline double log_add(double a, double b) {
   return a + softplus(d);
 }
 
+/// Letter case of a symbol for the case rule.
+constexpr std::uint8_t kUncased = 0, kLower = 1, kUpper = 2;
+/// How a symbol stands to the digit rule (LmDecodeOptions::digit_context_penalty).
+constexpr std::uint8_t kOther = 0, kDigit = 1, kLetter = 2;
+
 /// What the decoder needs to know about each class.
 struct SymbolInfo {
   char32_t code = 0;
   char32_t folded = 0;
+  char32_t case_twin = 0;   // the same letter in the other case when they look alike, else 0
+  bool script_twin = false; // a look-alike exists in the other script (has_script_twin)
+  std::uint8_t roman = 0;   // Latin capital Roman digits: 1 for C D M, 3 for I V X L
   bool word = false;
   std::uint8_t script = 0;  // kLatin, kCyrillic or 0
+  std::uint8_t letter_case = kUncased;
+  std::uint8_t kind = kOther;  // kDigit, kLetter or kOther (punctuation, space…)
+  bool digit_twin = false;     // a letter that looks like a digit, or a digit like a letter
 };
+
+/// Letters typed like digits and digits typed like letters (Latin, Cyrillic, Ukrainian і).
+bool looks_like_digit_or_letter(char32_t c) {
+  switch (c) {
+    case U'0': case U'1': case U'3':
+    case U'O': case U'o': case U'l': case U'I':
+    case U'\u041e': case U'\u043e':  // О о
+    case U'\u0406': case U'\u0456':  // І і
+    case U'\u0417':                   // З
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Whether `c` is a Latin or Cyrillic letter with a look-alike in the other script
+/// (АВЕКМНОРСТХ / ABEKMHOPCTX, асеорху / aceopxy, ІЈЅ іјѕ / IJS ijs, Ԛ Ԝ / Q W).
+bool has_script_twin(char32_t c) {
+  static constexpr std::u32string_view kTwins =
+      U"ABEKMHOPCTXaceopxyIJSijsQW"
+      U"\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425"
+      U"\u0430\u0441\u0435\u043e\u0440\u0445\u0443"
+      U"\u0406\u0408\u0405\u0456\u0458\u0455\u051a\u051c";
+  return kTwins.find(c) != std::u32string_view::npos;
+}
 
 /// A node of the prefix tree: one prefix, identified by its parent and last label. The
 /// language score is a function of the prefix alone, so it is computed once, at creation.
@@ -739,6 +775,10 @@ struct Node {
   std::uint64_t context_key = 0;  // LanguageMemo key of the n-gram context (`tail`)
   int word_length = 0;
   std::uint8_t scripts = 0;  // scripts seen in the current word
+  std::uint8_t line_script = 0;  // script of the line's last word with letters (0: none yet)
+  // Of the current word so far: bit 0 all its letters are Roman digits, bit 1 one of them is
+  // I, V, X or L (С, М alone are Russian words).
+  std::uint8_t roman = 0;
   std::uint8_t tail_length = 0;
   char32_t tail[kMaxContext] = {};  // last code points, for the n-gram context
 };
@@ -907,6 +947,55 @@ void describe_symbols(const Alphabet& alphabet, BeamWorkspace& w) {
     UScriptCode script = uscript_getScript(static_cast<UChar32>(s.code), &err);
     if (U_SUCCESS(err) && s.word)
       s.script = script == USCRIPT_LATIN ? kLatin : script == USCRIPT_CYRILLIC ? kCyrillic : 0;
+    const UChar32 u = static_cast<UChar32>(s.code);
+    s.letter_case = u_isULowercase(u) ? kLower : u_isUUppercase(u) ? kUpper : kUncased;
+    s.kind = u_isdigit(u) ? kDigit : s.word ? kLetter : kOther;
+    s.digit_twin = looks_like_digit_or_letter(s.code);
+    s.script_twin = has_script_twin(s.code);
+    s.roman = s.code == U'I' || s.code == U'V' || s.code == U'X' || s.code == U'L' ? 3
+              : s.code == U'C' || s.code == U'D' || s.code == U'M'                  ? 1
+                                                                                   : 0;
+  }
+}
+
+/// The script of a line by the image alone: kLatin or kCyrillic, whichever has more letters
+/// without a twin in the other script (has_script_twin) on the line's best path, 0 for a
+/// tie. Frames the blank wins are passed over.
+std::uint8_t line_script_by_best_path(const float* log_probs, int frames, int classes,
+                                      const std::vector<SymbolInfo>& info) {
+  int latin = 0, cyrillic = 0, last = kCtcBlank;
+  for (int t = 0; t < frames; ++t) {
+    const float* y = log_probs + static_cast<std::size_t>(t) * classes;
+    const int best = static_cast<int>(std::max_element(y, y + classes) - y);
+    if (best != last && best != kCtcBlank && !info[best].script_twin) {
+      latin += info[best].script == kLatin;
+      cyrillic += info[best].script == kCyrillic;
+    }
+    last = best;
+  }
+  return latin > cyrillic ? kLatin : cyrillic > latin ? kCyrillic : 0;
+}
+
+/// Whether the capital and the small letter of `lower` differ only in size on a typewriter
+/// (LmDecodeOptions::case_blind_letters).
+bool case_looks_alike(char32_t lower) {
+  static constexpr std::u32string_view kSizeOnly =
+      U"cosvwxz"
+      U"\u0432\u0433\u0436\u0437\u0438\u0439\u043a\u043b\u043c\u043d\u043e\u043f\u0441\u0442"
+      U"\u0445\u0446\u0447\u0448\u0449\u044a\u044b\u044c\u044d\u044e\u044f";  // вгжзийклмнопстхцчшщъыьэюя
+  return kSizeOnly.find(lower) != std::u32string_view::npos;
+}
+
+/// Sets each class's case twin for the n-gram model: with `case_blind`, the other case of a
+/// letter whose cases look alike (case_looks_alike), else none.
+void set_case_twins(bool case_blind, BeamWorkspace& w) {
+  for (SymbolInfo& s : w.info) {
+    s.case_twin = 0;
+    if (!case_blind || s.letter_case == kUncased) continue;
+    const UChar32 u = static_cast<UChar32>(s.code);
+    const char32_t lower = static_cast<char32_t>(u_tolower(u));
+    if (case_looks_alike(lower))
+      s.case_twin = s.letter_case == kUpper ? lower : static_cast<char32_t>(u_toupper(u));
   }
 }
 
@@ -926,11 +1015,14 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
 
   thread_local BeamWorkspace w;
   describe_symbols(alphabet, w);
+  set_case_twins(options.case_blind_letters, w);
   const std::vector<SymbolInfo>& info = w.info;
   const bool use_lm = lm && !lm->empty();
   const int context_length = use_lm ? std::min(lm->order() - 1, kMaxContext) : 0;
   const double alpha = options.lm_weight, beta = use_lm ? options.char_bonus : 0.0;
-  const double max_word_bonus = use_lm ? std::max(0.0f, options.word_bonus) : 0.0;
+  // The most a word's end can add: the word-list bonus and a Roman numeral's refund.
+  const double max_word_end = (use_lm ? std::max(0.0f, options.word_bonus) : 0.0) +
+                              std::max(0.0f, options.script_switch_penalty);
   const int beam_width = std::max(1, options.beam_width);
   const int max_candidates = std::max(0, options.max_candidates);
   const double score_margin = options.score_margin;
@@ -939,6 +1031,10 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
   auto &pb = w.pb, &pnb = w.pnb, &nb = w.nb, &nnb = w.nnb;
   nodes.assign(1, Node{});  // node 0: the empty prefix
   nodes[0].context_key = w.memo.start_line();
+  if (options.line_script == kLatin || options.line_script == kCyrillic)
+    nodes[0].line_script = static_cast<std::uint8_t>(options.line_script);
+  else if (options.line_script < 0 && options.script_switch_penalty > 0)
+    nodes[0].line_script = line_script_by_best_path(log_probs, frames, classes, info);
   pb.assign(1, 0.0);
   pnb.assign(1, kNegInf);
   nb.assign(1, kNegInf);
@@ -946,10 +1042,16 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
   w.in_next.assign(1, 0);
   w.beam.assign(1, 0);
 
+  // What the word that `n` ends gets when it is closed: the word-list bonus, and back the
+  // cost of a script other than the line's (LmDecodeOptions::script_switch_penalty) for a
+  // Roman numeral (XX, IV, XIX), Latin in any text.
   auto word_end_bonus = [&](const Node& n) {
-    return use_lm && n.word_length >= 2 && w.memo.contains_word(*lm, n.word_hash)
-               ? options.word_bonus
-               : 0.0f;
+    double value = use_lm && n.word_length >= 2 && w.memo.contains_word(*lm, n.word_hash)
+                       ? options.word_bonus
+                       : 0.0f;
+    if (n.scripts == kLatin && n.roman == 3 && n.line_script == kCyrillic)
+      value += options.script_switch_penalty;  // paid at its first letter, refunded
+    return value;
   };
   // About 7 nodes are made per frame on the benchmark pages; the table grows past that.
   w.children.clear(static_cast<std::size_t>(frames) * 8);
@@ -967,9 +1069,15 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
     n.parent = parent;
     n.label = label;
     n.language = p.language;
-    if (use_lm)
-      n.language +=
-          alpha * w.memo.log_prob(*lm, p.context_key, p.tail, p.tail_length, s.code) + beta;
+    n.line_script = p.line_script;
+    if (use_lm) {
+      float lp = w.memo.log_prob(*lm, p.context_key, p.tail, p.tail_length, s.code);
+      // A letter whose cases look alike is as likely to the model as its likelier case.
+      if (s.case_twin != 0)
+        lp = std::max(lp, w.memo.log_prob(*lm, p.context_key, p.tail, p.tail_length, s.case_twin));
+      n.language += alpha * lp + beta;
+    }
+    const SymbolInfo& before = info[p.label];  // the blank (kOther, uncased) at the start
     if (s.word) {
       n.word_hash = WordList::extend_hash(p.word_hash, s.folded);
       n.word_length = p.word_length + 1;
@@ -978,9 +1086,25 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
       // look-alike glyphs (o/о, p/р…) were confused, so the mix must be earned by the image.
       if (n.scripts == (kLatin | kCyrillic) && p.scripts != n.scripts)
         n.language -= options.mixed_script_penalty;
+      // The script carries from word to word: paid at a word's first letter, so that the
+      // search keeps the readings in the line's script from the start of the word.
+      if (p.scripts == 0 && s.script != 0 && p.line_script != 0 && s.script != p.line_script)
+        n.language -= options.script_switch_penalty;
+      n.roman = s.roman == 0 || (p.word_length > 0 && !(p.roman & 1)) ? 0 : (p.word_length > 0 ? p.roman : 0) | s.roman;
+      // Case within a word: only a capital followed by lower case switches for free.
+      if (p.word_length > 0 && before.letter_case != kUncased && s.letter_case != kUncased &&
+          before.letter_case != s.letter_case && !(before.letter_case == kUpper && p.word_length == 1))
+        n.language -= options.case_switch_penalty;
     } else {
       n.language += word_end_bonus(p);
+      // A Roman numeral leaves the line's script as it was.
+      if ((p.scripts == kLatin || p.scripts == kCyrillic) && !(p.scripts == kLatin && p.roman == 3))
+        n.line_script = p.scripts;
     }
+    // Digits and look-alike letters side by side (LmDecodeOptions::digit_context_penalty).
+    if ((s.kind == kDigit && before.kind == kLetter && (s.digit_twin || before.digit_twin)) ||
+        (s.kind == kLetter && before.kind == kDigit && (s.digit_twin || before.digit_twin)))
+      n.language -= options.digit_context_penalty;
     if (context_length > 0) {
       int keep = std::min<int>(p.tail_length, context_length - 1);
       std::copy(p.tail + p.tail_length - keep, p.tail + p.tail_length, n.tail);
@@ -1056,7 +1180,7 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
           touch(child);
           nnb[child] = log_add(nnb[child], from);
         } else {
-          double bound = from + nodes[n].language + beta + (info[c].word ? 0.0 : max_word_bonus);
+          double bound = from + nodes[n].language + beta + (info[c].word ? 0.0 : max_word_end);
           w.pending.push_back({bound, from, n, c});
         }
       }

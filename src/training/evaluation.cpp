@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
 #include "core/text.h"
 
 namespace platen {
@@ -181,6 +184,30 @@ std::size_t ConfusionTable::count(LookAlike group, const std::u32string& referen
   return it == p.end() ? 0 : it->second;
 }
 
+std::size_t mixed_script_words(const std::u32string& text) {
+  std::size_t mixed = 0;
+  bool latin = false, cyrillic = false;
+  auto close_word = [&] {
+    mixed += latin && cyrillic;
+    latin = cyrillic = false;
+  };
+  for (char32_t c : text) {
+    const UChar32 u = static_cast<UChar32>(c);
+    if (u_isUWhiteSpace(u)) {
+      close_word();
+      continue;
+    }
+    if (!u_isalpha(u)) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(u, &status);
+    if (U_FAILURE(status)) continue;
+    latin |= script == USCRIPT_LATIN;
+    cyrillic |= script == USCRIPT_CYRILLIC;
+  }
+  close_word();
+  return mixed;
+}
+
 void Evaluation::add(const std::string& name, const std::string& reference,
                      const std::string& hypothesis) {
   std::u32string ref_chars, hyp_chars;
@@ -189,6 +216,8 @@ void Evaluation::add(const std::string& name, const std::string& reference,
   files_.push_back({name, counts});
   total_ += counts;
   confusions_.add(ref_chars, hyp_chars);
+  mixed_hypothesis_ += mixed_script_words(hyp_chars);
+  mixed_reference_ += mixed_script_words(ref_chars);
 }
 
 }  // namespace platen

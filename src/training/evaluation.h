@@ -90,6 +90,11 @@ class ConfusionTable {
   std::size_t unaligned_ = 0;
 };
 
+/// Words (runs of non-space code points) of `text` holding both Latin and Cyrillic letters
+/// (ICU script of each letter). Typewritten words never mix the two, so each one counted is a
+/// look-alike read in the wrong script somewhere inside a word (кoт with a Latin o).
+std::size_t mixed_script_words(const std::u32string& text);
+
 /// Scores of one file (for line images: one line).
 struct FileScore {
   std::string name;
@@ -106,11 +111,15 @@ class Evaluation {
   const std::vector<FileScore>& files() const { return files_; }
   const ErrorCounts& total() const { return total_; }
   const ConfusionTable& confusions() const { return confusions_; }
+  /// mixed_script_words() summed over the hypotheses, and over the references.
+  std::size_t mixed_script_hypothesis_words() const { return mixed_hypothesis_; }
+  std::size_t mixed_script_reference_words() const { return mixed_reference_; }
 
  private:
   std::vector<FileScore> files_;
   ErrorCounts total_;
   ConfusionTable confusions_;
+  std::size_t mixed_hypothesis_ = 0, mixed_reference_ = 0;
 };
 
 }  // namespace platen

@@ -213,6 +213,15 @@ std::u32string best_path_text(const Posteriors& p, const Alphabet& alphabet) {
   return text;
 }
 
+/// Beam options with the case and digit rules off: without a language model the beam then
+/// reads what the image says.
+LmDecodeOptions image_alone() {
+  LmDecodeOptions options;
+  options.case_switch_penalty = 0;
+  options.digit_context_penalty = 0;
+  return options;
+}
+
 TEST(BeamSearch, WithoutLanguageModelEqualsBestPathOnPeakedPosteriors) {
   Alphabet alphabet(U" abcdefghijklmnopqrstuvwxyz.,1");
   const int C = alphabet.size();
@@ -223,7 +232,7 @@ TEST(BeamSearch, WithoutLanguageModelEqualsBestPathOnPeakedPosteriors) {
     Posteriors p{C, {}};
     for (int t = 0; t < 60; ++t) p.frame(t % 3 == 0 ? kCtcBlank : pick(rng), peak(rng));
     std::vector<float> confidences;
-    LmDecodeOptions options;
+    LmDecodeOptions options = image_alone();
     std::u32string text = beam_search(p.log_probs.data(), p.frames(), C, alphabet, nullptr, options, &confidences);
     EXPECT_EQ(text, best_path_text(p, alphabet)) << "trial " << trial;
     ASSERT_EQ(confidences.size(), text.size());
@@ -244,7 +253,7 @@ TEST(BeamSearch, LanguageModelResolvesAmbiguousOneVersusEll) {
   p.frame(kCtcBlank);
   spell(p, alphabet, U"o");
   EXPECT_EQ(best_path_text(p, alphabet), U"hel1o");
-  LmDecodeOptions options;
+  LmDecodeOptions options = image_alone();
   EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, nullptr, options, nullptr), U"hel1o");
   std::vector<float> confidences;
   EXPECT_EQ(beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, &lm, options, &confidences),
@@ -303,6 +312,108 @@ TEST(BeamSearch, MixedScriptWordComesOutInOneScript) {
   spell(r, alphabet, U"\u0442");
   EXPECT_EQ(beam_search(r.log_probs.data(), r.frames(), r.classes, alphabet, nullptr, options, nullptr),
             U"\u043ao\u0442");
+}
+
+// ---- script, case and digit rules --------------------------------------------------------
+
+/// Latin and Cyrillic in both cases, digits and a few marks, as a model of both scripts has.
+const Alphabet& two_script_alphabet() {
+  static const Alphabet alphabet(
+      U" .abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+      U"\u0430\u0431\u0432\u0433\u0434\u0435\u0436\u0437\u0438\u043a\u043b\u043c\u043d\u043e"
+      U"\u043f\u0440\u0441\u0442\u0443\u0444\u0445\u0446\u0447\u0448\u044b\u044c\u044f"
+      U"\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425");
+  return alphabet;
+}
+
+/// Posteriors spelling `text`, where each symbol of `text` that has an entry in `doubt` is a
+/// frame split between the image's choice (doubt's value, probability `lead`) and the
+/// symbol itself (`trail`).
+Posteriors spelt_with_doubts(const Alphabet& alphabet, const std::u32string& text,
+                             const std::u32string& from, const std::u32string& to, double lead,
+                             double trail) {
+  Posteriors p{alphabet.size(), {}};
+  for (char32_t c : text) {
+    const std::size_t at = from.find(c);
+    if (at == std::u32string::npos) {
+      p.frame(alphabet.index_of(c));
+    } else {
+      p.split(alphabet.index_of(to[at]), lead, alphabet.index_of(c), trail);
+    }
+    p.frame(kCtcBlank);
+  }
+  return p;
+}
+
+std::u32string beam_text(const Posteriors& p, const Alphabet& alphabet, const LmDecodeOptions& options,
+                         const LanguageModel* lm = nullptr) {
+  return beam_search(p.log_probs.data(), p.frames(), p.classes, alphabet, lm, options, nullptr);
+}
+
+TEST(BeamSearchScript, AWordOfTwinsTakesTheScriptOfItsLine) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // "дом НС был": the image leans to Latin H and C (0.55 against 0.43) in the middle word.
+  const Posteriors p = spelt_with_doubts(alphabet, U"\u0434\u043e\u043c \u041d\u0421 \u0431\u044b\u043b",
+                                         U"\u041d\u0421", U"HC", 0.55, 0.43);
+  LmDecodeOptions off = image_alone();
+  off.script_switch_penalty = 0;
+  EXPECT_EQ(beam_text(p, alphabet, off), U"\u0434\u043e\u043c HC \u0431\u044b\u043b");
+  EXPECT_EQ(beam_text(p, alphabet, image_alone()), U"\u0434\u043e\u043c \u041d\u0421 \u0431\u044b\u043b");
+  // The line's first word has no neighbour before it: the line's own letters decide.
+  const Posteriors q = spelt_with_doubts(alphabet, U"\u041d\u0421 \u0431\u044b\u043b \u0434\u043e\u043c",
+                                         U"\u041d\u0421", U"HC", 0.55, 0.43);
+  EXPECT_EQ(beam_text(q, alphabet, image_alone()), U"\u041d\u0421 \u0431\u044b\u043b \u0434\u043e\u043c");
+}
+
+TEST(BeamSearchScript, ALatinAcronymTheNetworkIsSureOfStaysLatinInRussian) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // "дом TOP был" with T, O, P at 0.97 Latin; the Cyrillic twins share what is left.
+  const Posteriors p = spelt_with_doubts(alphabet, U"\u0434\u043e\u043c TOP \u0431\u044b\u043b", U"", U"", 0, 0);
+  EXPECT_EQ(beam_text(p, alphabet, image_alone()), U"\u0434\u043e\u043c TOP \u0431\u044b\u043b");
+  // A Roman numeral stays Latin even where the image cannot tell: "в XX веке".
+  const Posteriors q = spelt_with_doubts(alphabet, U"\u0432 XX \u0432\u0435\u043a\u0435", U"X",
+                                         U"\u0425", 0.43, 0.55);
+  EXPECT_EQ(beam_text(q, alphabet, image_alone()), U"\u0432 XX \u0432\u0435\u043a\u0435");
+}
+
+TEST(BeamSearchScript, AnEnglishHeadingOfTwinLettersStaysLatin) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // "the TOP" with each capital leaning Cyrillic (0.55 against 0.43): the line is Latin.
+  const Posteriors p = spelt_with_doubts(alphabet, U"the TOP", U"TOP", U"\u0422\u041e\u0420", 0.55, 0.43);
+  EXPECT_EQ(beam_text(p, alphabet, image_alone()), U"the TOP");
+}
+
+TEST(BeamSearchCase, TheLanguageModelDoesNotPullCapitalsToLowerCase) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // Text where the capital C is rare: on its own, the model makes a doubtful capital small.
+  LanguageModel lm(std::make_shared<LanguagePack>(LanguagePack::train(
+      "eng", {U"Cows eat grass", U"cows sleep", U"cows walk", U"cows eat", U"cows eat hay"}, 4, 1)));
+  // "Cows eat" with the image leaning (0.6) to the capital C, and a code "SOS 12" whose
+  // capitals lean (0.55) against their small twins.
+  const Posteriors p = spelt_with_doubts(alphabet, U"cows eat", U"c", U"C", 0.6, 0.38);
+  LmDecodeOptions cased;
+  cased.case_blind_letters = false;
+  EXPECT_EQ(beam_text(p, alphabet, cased, &lm), U"cows eat");
+  EXPECT_EQ(beam_text(p, alphabet, LmDecodeOptions{}, &lm), U"Cows eat");
+  const Posteriors q = spelt_with_doubts(alphabet, U"sos 12", U"so", U"SO", 0.55, 0.43);
+  EXPECT_EQ(beam_text(q, alphabet, LmDecodeOptions{}, &lm), U"SOS 12");
+  // Within a word the case does not flip on a doubt: "SOs" pays for its switch.
+  const Posteriors r = spelt_with_doubts(alphabet, U"SOs", U"s", U"s", 0.55, 0.43);
+  EXPECT_EQ(beam_text(spelt_with_doubts(alphabet, U"SOS", U"S", U"s", 0.45, 0.53), alphabet, LmDecodeOptions{}), U"SOS");
+  EXPECT_EQ(beam_text(r, alphabet, LmDecodeOptions{}), U"SOs");  // the image is sure of its s
+}
+
+TEST(BeamSearchDigits, NumbersKeepTheirDigitsAndWordsTheirLetters) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // "1938" whose first frame leans to l, "cool" whose second leans to 0.
+  const Posteriors year = spelt_with_doubts(alphabet, U"1938", U"1", U"l", 0.55, 0.43);
+  const Posteriors word = spelt_with_doubts(alphabet, U"cool", U"o", U"0", 0.55, 0.43);
+  EXPECT_EQ(beam_text(year, alphabet, image_alone()), U"l938");
+  EXPECT_EQ(beam_text(word, alphabet, image_alone()), U"c00l");
+  EXPECT_EQ(beam_text(year, alphabet, LmDecodeOptions{}), U"1938");
+  EXPECT_EQ(beam_text(word, alphabet, LmDecodeOptions{}), U"cool");
+  // Where the image is sure, the rule yields: a model number "A10".
+  EXPECT_EQ(beam_text(spelt_with_doubts(alphabet, U"A10", U"", U"", 0, 0), alphabet, LmDecodeOptions{}), U"A10");
 }
 
 TEST(BeamSearch, PruningKeepsTheTextOfTheFullSearch) {

@@ -111,3 +111,23 @@ TEST(Evaluation, EvaluationCollectsConfusionsAfterNormalising) {
 
 }  // namespace
 }  // namespace platen
+
+namespace platen {
+namespace {
+
+TEST(Evaluation, CountsWordsMixingLatinAndCyrillic) {
+  // "кoт" with a Latin o mixes; "кот", "cat" and digits do not. Words are runs between
+  // spaces, so "NATO-шный" is one mixed word, "NATO шный" two plain ones.
+  EXPECT_EQ(mixed_script_words(U"\u043ao\u0442 \u043a\u043e\u0442 cat 12"), 1u);
+  EXPECT_EQ(mixed_script_words(U"NATO-\u0448\u043d\u044b\u0439"), 1u);
+  EXPECT_EQ(mixed_script_words(U"NATO \u0448\u043d\u044b\u0439 1938"), 0u);
+  EXPECT_EQ(mixed_script_words(U""), 0u);
+  Evaluation eval;
+  eval.add("a", "\u043a\u043e\u0442 \u0434\u043e\u043c", "\u043ao\u0442 \u0434o\u043c");
+  eval.add("b", "cat", "cat");
+  EXPECT_EQ(eval.mixed_script_hypothesis_words(), 2u);
+  EXPECT_EQ(eval.mixed_script_reference_words(), 0u);
+}
+
+}  // namespace
+}  // namespace platen
