@@ -277,6 +277,9 @@ int run_read(int argc, char** argv) {
       },
       [](const PageResult& page) {
         if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
+        if (page.ok && page.low_confidence)
+          std::cerr << "ocr: " << input_display_name(page.file) << " page " << page.page_index + 1
+                    << ": read with low confidence " << page.confidence << std::endl;
       });
 
   if (vm.count("timings")) print_timings(report);

@@ -21,6 +21,7 @@
 #include "core/errors.h"
 #include "output/text_writer.h"
 #include "pipeline/orientation_check.h"
+#include "pipeline/page_confidence.h"
 
 namespace platen {
 
@@ -343,6 +344,8 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   result.lines.reserve(recognised.size());
   for (std::size_t i = 0; i < recognised.size() && i < boxes.size(); ++i)
     result.lines.push_back(LineText{boxes[i], recognised[i].text, recognised[i].confidence});
+  result.confidence = page_confidence(result.lines);
+  result.low_confidence = !result.lines.empty() && result.confidence < kLowPageConfidence;
 
   if (options.single_line) {
     result.text = recognised.empty() ? std::string("\n") : recognised.front().text + "\n";

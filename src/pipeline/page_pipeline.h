@@ -59,6 +59,10 @@ struct PageResult {
   /// the original page (see box_on_original_page). In single-line mode: one line, the whole
   /// image. Empty when !ok; left empty in PipelineReport.
   std::vector<LineText> lines;
+  /// Page confidence from its lines' posteriors (page_confidence), 0–1; low_confidence when
+  /// below kLowPageConfidence (pipeline/page_confidence.h). 0 and false when !ok.
+  float confidence = 0;
+  bool low_confidence = false;
   int width = 0;         ///< of the original page (as decoded, before any turn or deskew), px
   int height = 0;        ///< 0 when the page could not be decoded
   std::string error;     ///< when !ok: one line naming the file and page
