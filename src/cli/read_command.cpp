@@ -1,4 +1,5 @@
-// `ocr [options] IMAGE...`: option parsing and reporting for platen::run_page_pipeline.
+// `ocr [options] IMAGE...`: option parsing and reporting around platen::Engine and
+// platen::Batch (the public API, as any library user has it) and the writers of src/output.
 //
 // Everything that can make the whole run pointless (bad options, clashing output names, an
 // unusable model) is checked before the first page is read, and exits with status 2; after
@@ -14,18 +15,18 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <tbb/info.h>
-
 #include "cli/commands.h"
 #include "core/errors.h"
 #include "output/text_writer.h"
-#include "pipeline/page_pipeline.h"
-#include "recognition/recognizer.h"
+#include "platen/platen.h"
+#include "recognition/network.h"  // parse_precision
+#include "image/page_reader.h"  // supported_formats_help, kMaxImagePixels
 
 namespace platen::cli {
 
@@ -38,15 +39,24 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kKnownLanguages = {"eng", "deu", "fra", "ces", "slk", "dan",
                                                   "pol", "hun", "rus", "ukr", "bel", "bul"};
 
+/// How an input is named in messages: the path as given, "standard input" for "-".
+std::string input_display_name(const std::string& file) {
+  return file == "-" ? std::string("standard input") : file;
+}
+
 constexpr int kMinDpi = 50;
 constexpr int kMaxDpi = 2400;
 
 const char* const kUsage =
     "Usage: ocr [options] IMAGE...\n"
     "\n"
-    "Reads the text of typewritten pages (TIFF, including multi-page and CCITT G4; PNG;\n"
-    "JPEG; PNM). IMAGE '-' reads one image from standard input. Pages are read in\n"
-    "parallel; the output is in input order and the same for any -j.\n"
+    "Reads the text of typewritten pages (formats below). IMAGE '-' reads one image from\n"
+    "standard input; a FIFO or device (e.g. ocr <(scanimage --format=tiff)) is read the same\n"
+    "way, once, and fails when its writer is silent for 60 s. Pages are read in parallel;\n"
+    "the output is in input order and the same for any -j.\n"
+    "\n"
+    "Formats read:\n"
+    "%FORMATS%"
     "\n"
     "Output: without -o, the text goes to standard output, pages separated by a form feed\n"
     "(\\f); a single page has none. Every line of text ends with a newline; a blank page\n"
@@ -144,20 +154,20 @@ void check_distinct_stems(const std::vector<std::string>& inputs, const std::str
   }
 }
 
-void print_timings(const PipelineReport& report) {
+void print_timings(const BatchReport& report) {
   auto ms = [](double s) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(1) << s * 1000.0 << " ms";
     return out.str();
   };
-  auto stages = [&](const StageTimings& t) {
+  auto stages = [&](const PageTimings& t) {
     return "decode " + ms(t.decode) + ", binarise " + ms(t.binarise) + ", deskew " + ms(t.deskew) +
            ", segment " + ms(t.segment) + ", recognise " + ms(t.recognise) + ", decode text " +
            ms(t.decode_text) + ", write " + ms(t.write) + ", total " + ms(t.total());
   };
-  StageTimings sum;
+  PageTimings sum;
   for (const PageResult& page : report.pages) {
-    std::cerr << "timings: " << input_display_name(page.file) << " page " << page.page_index + 1
+    std::cerr << "timings: " << input_display_name(page.source) << " page " << page.page_index + 1
               << (page.ok ? "" : " (failed)") << ": " << stages(page.timings) << "\n";
     sum += page.timings;
   }
@@ -174,7 +184,10 @@ int run_read(int argc, char** argv) {
   std::string output_dir, files_from, languages, model_path, precision = "auto";
   int threads = 0;
   int dpi = 0;
-  po::options_description desc(kUsage);
+  double max_pixels = kMaxImagePixels;
+  std::string usage = kUsage;
+  usage.replace(usage.find("%FORMATS%"), 9, supported_formats_help());
+  po::options_description desc(usage);
   desc.add_options()
     ("help,h", "show this help")
     ("version", "show the version")
@@ -190,6 +203,8 @@ int run_read(int argc, char** argv) {
     ("model", po::value(&model_path)->value_name("FILE"), "recognition model (default: the shipped platen.platen)")
     ("precision", po::value(&precision)->value_name("P"),
      "arithmetic of the network: f32, bf16, int8, or auto (default: int8 for a calibrated model on a CPU with VNNI, else bf16 where the CPU has AMX, else f32)")
+    ("max-pixels", po::value(&max_pixels)->value_name("N"), "refuse pages of more than N pixels (default 3e8: A3 at 1200 ppi)")
+    ("skip-text", "keep the text layer of PDF pages that have one, instead of reading them")
     ("timings", "print the time of each stage, per page and in total, to standard error");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->composing());
@@ -210,14 +225,13 @@ int run_read(int argc, char** argv) {
     return 0;
   }
   if (vm.count("version")) {
-    std::cout << "ocr (Platen) " << PLATEN_VERSION << "\n";
+    std::cout << "ocr (Platen) " << platen::version() << "\n";
     return 0;
   }
 
-  PipelineOptions options;
-  RecognizerOptions recognizer_options;
+  EngineOptions options;
   try {
-    recognizer_options.precision = parse_precision(precision);
+    options.precision = parse_precision(precision);
     if (vm.count("files-from")) {
       std::vector<std::string> listed = read_file_list(files_from);
       inputs.insert(inputs.end(), listed.begin(), listed.end());
@@ -232,10 +246,14 @@ int run_read(int argc, char** argv) {
     if (vm.count("dpi") && (dpi < kMinDpi || dpi > kMaxDpi))
       throw UsageError("--dpi " + std::to_string(dpi) + " is not a plausible scan resolution (" +
                        std::to_string(kMinDpi) + "-" + std::to_string(kMaxDpi) + ")");
-    if (vm.count("lang")) options.decode.languages = parse_languages(languages);
+    if (vm.count("max-pixels") && !(max_pixels >= 4))
+      throw UsageError("--max-pixels needs a pixel count of at least 4, e.g. --max-pixels 3e8");
+    options.max_pixels = max_pixels;
+    options.skip_text = vm.count("skip-text") > 0;
+    if (vm.count("lang")) options.languages = parse_languages(languages);
     if (vm.count("no-lm")) {
       if (vm.count("lang")) throw UsageError("-l chooses language models; it cannot go with --no-lm");
-      options.decode.use_language_model = false;
+      options.use_language_model = false;
     }
     if (!output_dir.empty()) {
       check_distinct_stems(inputs, vm.count("tsv") ? ".tsv" : ".txt");
@@ -248,16 +266,23 @@ int run_read(int argc, char** argv) {
     return usage_error(e.what());
   }
 
-  options.threads = threads > 0 ? threads : tbb::info::default_concurrency();
+  options.threads = threads;  // 0: all cores
   options.single_line = vm.count("line") > 0;
-  options.prepare.dpi_override = dpi;
+  options.dpi = dpi;
+  options.model_path = model_path;
 
-  // The model is loaded before any page: without it nothing can be read.
-  std::unique_ptr<Recognizer> recognizer;
+  // The model and language models are loaded before any page: without them nothing can be read.
+  std::optional<Engine> engine;
   try {
-    if (model_path.empty()) model_path = default_model_path();
-    recognizer = std::make_unique<Recognizer>(model_path, recognizer_options);
-    recognizer->load_language_model(options.decode);
+    if (options.model_path.empty()) {
+      try {
+        options.model_path = shipped_model_path();
+      } catch (const ModelError& e) {
+        std::cerr << "ocr: " << e.what() << "; give one with --model\n";
+        return 2;
+      }
+    }
+    engine.emplace(Engine::open(options));
   } catch (const Error& e) {
     std::cerr << "ocr: " << e.what() << "\n";
     return 2;
@@ -270,17 +295,19 @@ int run_read(int argc, char** argv) {
       output_dir.empty() ? std::make_unique<TextWriter>(std::cout, form_feeds, format)
                          : std::make_unique<TextWriter>(output_dir, form_feeds, format);
 
-  const PipelineReport report = run_page_pipeline(
-      inputs, *recognizer, options,
-      [&](const PageResult& page) {
-        writer->add(PageText{page.file, page.page_index, page.page_count, page.ok, page.text, page.lines});
-      },
-      [](const PageResult& page) {
-        if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
-        if (page.ok && page.low_confidence)
-          std::cerr << "ocr: " << input_display_name(page.file) << " page " << page.page_index + 1
-                    << ": read with low confidence " << page.confidence << std::endl;
-      });
+  Batch batch(*engine);
+  batch.on_result = [&](const PageResult& page) { writer->add(page); };
+  batch.on_page_done = [](const PageResult& page) {
+    // Codec remarks that did not fail the page, one line each, after the page's error.
+    for (const std::string& warning : page.warnings)
+      std::cerr << "ocr: warning: " << (page.source == "-" ? "standard input" : page.source) << ": page "
+                << page.page_index + 1 << ": " << warning << "\n";
+    if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
+    if (page.ok && page.low_confidence)
+      std::cerr << "ocr: " << (page.source == "-" ? "standard input" : page.source) << ": page "
+                << page.page_index + 1 << ": read with low confidence " << page.confidence << std::endl;
+  };
+  const BatchReport report = batch.run(inputs);
 
   if (vm.count("timings")) print_timings(report);
   return report.failed == 0 ? 0 : 1;

@@ -1,20 +1,17 @@
 #pragma once
-// Page confidence: how sure the recognizer was of a whole page, from its lines' posteriors.
+// Page confidence: whether a page was read well enough to pass unchecked. The confidence
+// itself (the lines' posteriors weighted by their characters) is set by assemble_page.
 
-#include <vector>
-
-#include "output/text_writer.h"
+#include "platen/page_result.h"
 
 namespace platen {
 
-/// Below this page confidence a page is read with low confidence and named on standard error.
-/// Chosen on the rotation benchmark's readings before any fix (scripts/bench-rotations): every
-/// page read at CER > 20 % lies below it, and few pages read under 5 %.
+/// Below this page confidence a page is read with low confidence and named on standard error
+/// (PageResult::low_confidence). See scripts/bench-rotations for how it was chosen.
 inline constexpr float kLowPageConfidence = 0.75f;
 
-/// The mean of the lines' confidences weighted by their characters (a line of no characters
-/// weighs one), 0–1; 0 for a page with no line (nothing read is not a sure reading).
-/// Pure; thread-safe.
-float page_confidence(const std::vector<LineText>& lines);
+/// True when `page` has at least one line with text and its confidence is
+/// below kLowPageConfidence. A page with no text is not a doubtful reading. Pure; thread-safe.
+bool read_with_low_confidence(const PageResult& page);
 
 }  // namespace platen

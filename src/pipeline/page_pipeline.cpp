@@ -1,10 +1,8 @@
 #include "pipeline/page_pipeline.h"
 
-#include <omp.h>
-#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
-#include <tbb/task_scheduler_observer.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -19,13 +17,15 @@
 #include <utility>
 
 #include "core/errors.h"
-#include "output/text_writer.h"
+#include "image/stream_input.h"
 #include "pipeline/orientation_check.h"
+#include "pipeline/page_assembly.h"
 #include "pipeline/page_confidence.h"
+#include "recognition/openmp_guard.h"
 
 namespace platen {
 
-StageTimings& StageTimings::operator+=(const StageTimings& other) {
+PageTimings& PageTimings::operator+=(const PageTimings& other) {
   decode += other.decode;
   binarise += other.binarise;
   deskew += other.deskew;
@@ -34,6 +34,16 @@ StageTimings& StageTimings::operator+=(const StageTimings& other) {
   decode_text += other.decode_text;
   write += other.write;
   return *this;
+}
+
+std::string assemble_page_text(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) {
+    if (line.empty()) continue;
+    text += line;
+    text += '\n';
+  }
+  return text;
 }
 
 std::string input_display_name(const std::string& file) {
@@ -99,71 +109,43 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// One page to process, as the input stage lists it.
-struct Job {
-  std::size_t input_index = 0;
-  std::string file;
-  int page_index = 0;
-  int page_count = 1;
-  std::optional<PageImage> decoded;  ///< standard input's pages, decoded in the input stage
-  double decode_seconds = 0;         ///< time already spent on this page in the input stage
-  std::string error;                 ///< set: the file failed before any page could start
-};
-
-/// Keeps OpenMP at one thread in every thread that enters the arena, including workers that
-/// only ever run the recognizer's nested parallel_for tasks and so never pass through the
-/// page stage. The OpenMP thread count is a per-thread setting, and oneDNN (OpenMP runtime
-/// here) would otherwise start a full team of threads under each oneTBB worker.
-class SingleThreadedOpenMp : public tbb::task_scheduler_observer {
- public:
-  SingleThreadedOpenMp() { observe(true); }
-  ~SingleThreadedOpenMp() override { observe(false); }
-  void on_scheduler_entry(bool /*is_worker*/) override { omp_set_num_threads(1); }
-};
-
-std::vector<std::uint8_t> read_standard_input() {
-  std::vector<std::uint8_t> bytes;
-  std::uint8_t buffer[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-  if (std::ferror(stdin)) throw ImageError("cannot read image 'standard input': read error");
-  return bytes;
-}
 
 /// Expands one input into its page jobs (or one failed job), appended to `jobs`.
-void list_pages(std::size_t index, const std::string& file, std::deque<Job>& jobs) {
+void list_pages(std::size_t index, const std::string& file, std::deque<PageJob>& jobs) {
   const Clock::time_point start = Clock::now();
   auto page_job = [&](int page_index, int page_count) {
-    Job job;
+    PageJob job;
     job.input_index = index;
     job.file = file;
     job.page_index = page_index;
     job.page_count = page_count;
     return job;
   };
-  Job failed = page_job(0, 1);
+  PageJob failed = page_job(0, 1);
   try {
-    if (file == "-") {
-      // Standard input can be read only once, so its pages are decoded here rather than
-      // re-read per page; their decode time is shared out evenly.
-      std::vector<PageImage> pages =
-          read_image_pages_from_memory(read_standard_input(), input_display_name(file));
-      const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
-      const int count = static_cast<int>(pages.size());
-      for (int p = 0; p < count; ++p) {
-        Job job = page_job(p, count);
-        job.decoded = std::move(pages[p]);
-        job.decode_seconds = each;
-        jobs.push_back(std::move(job));
-      }
-      return;
+    PageCount count;
+    std::shared_ptr<const std::vector<std::uint8_t>> bytes;
+    if (file == "-" || is_stream_input(file)) {
+      // A stream can be read only once: its bytes are read here, with a limit on silence.
+      const std::string name = input_display_name(file);
+      bytes = std::make_shared<const std::vector<std::uint8_t>>(read_stream(file, name, stream_timeout_seconds()));
+      count = count_pages_in_memory(bytes->data(), bytes->size(), name);
+    } else {
+      count = count_pages(file);
     }
-    const int count = count_image_pages(file);
-    for (int p = 0; p < count; ++p) {
-      Job job = page_job(p, count);
-      // Counting pages reads the file once; charged to its first page's decoding.
+    // A damaged TIFF directory: the pages before it, then one failed page that says so.
+    const int listed = count.pages + (count.trusted ? 0 : 1);
+    for (int p = 0; p < count.pages; ++p) {
+      PageJob job = page_job(p, listed);
+      job.bytes = bytes;
+      // Counting pages (or reading the stream) is charged to the first page's decoding.
       if (p == 0) job.decode_seconds = seconds_since(start);
       jobs.push_back(std::move(job));
+    }
+    if (!count.trusted) {
+      PageJob damaged = page_job(count.pages, listed);
+      damaged.error = count.damage;
+      jobs.push_back(std::move(damaged));
     }
     return;
   } catch (const std::bad_alloc&) {
@@ -182,7 +164,7 @@ struct Prepared {
   std::vector<TextLine> lines;
 };
 
-Prepared prepared_at(const PageImage& page, int turns, const PipelineOptions& options) {
+Prepared prepared_at(const DecodedPage& page, int turns, const PipelineOptions& options) {
   PrepareOptions o = options.prepare;
   o.quarter_turns = turns;
   Prepared p{turns, prepare_page(page, o), {}};
@@ -225,7 +207,7 @@ int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
 /// pages turned by 90°, which the detector took for upside down, are read right only so). The
 /// orientation read with the highest confidence is kept (a later reading must beat an earlier
 /// one by kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
-Prepared settle_orientation(const PageImage& page, Prepared first, int detected_turns, double detected_confidence,
+Prepared settle_orientation(const DecodedPage& page, Prepared first, int detected_turns, double detected_confidence,
                             const Recognizer& recognizer, const PipelineOptions& options) {
   const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
   std::vector<Prepared> looked_at;  // pages prepared so far
@@ -270,24 +252,50 @@ Prepared settle_orientation(const PageImage& page, Prepared first, int detected_
 }
 
 /// Decode → prepare → segment → recognise one page. Throws on any failure of the page.
-void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions& options,
+void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options,
                   PageResult& result) {
-  StageTimings& t = result.timings;
+  PageTimings& t = result.timings;
   Clock::time_point start = Clock::now();
-  PageImage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
+  DecodedPage page = job.decoded ? std::move(*job.decoded)
+                    : job.bytes ? read_image_page_from_memory(job.bytes->data(), job.bytes->size(),
+                                                              input_display_name(job.file), job.page_index, options.read)
+                                : read_image_page(job.file, job.page_index, options.read);
   job.decoded.reset();
+  job.bytes.reset();
   t.decode += seconds_since(start);
+  result.warnings = std::move(page.warnings);
+  result.image = std::move(page.original);
+  if (options.skip_text && page.has_text_layer) {
+    // --skip-text: the page's own text layer stands (OCRmyPDF's habit), one line per line.
+    std::string text;
+    std::size_t from = 0;
+    while (from <= page.text_layer.size()) {
+      std::size_t to = page.text_layer.find('\n', from);
+      if (to == std::string::npos) to = page.text_layer.size();
+      std::string line = page.text_layer.substr(from, to - from);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\f')) line.pop_back();
+      if (!line.empty()) text += line + "\n";
+      from = to + 1;
+    }
+    result.width = static_cast<int>(pixGetWidth(page.pix.get()));
+    result.height = static_cast<int>(pixGetHeight(page.pix.get()));
+    result.text = text;
+    result.warnings.push_back("the page has a text layer; it was kept as it is (--skip-text)");
+    result.ok = true;
+    return;
+  }
   result.width = static_cast<int>(pixGetWidth(page.pix.get()));
   result.height = static_cast<int>(pixGetHeight(page.pix.get()));
 
   std::vector<GreyImage> crops;
-  std::vector<Box> boxes;  // on the original page, one per crop
+  std::vector<LinePlacement> placements;  // where each crop lies on the prepared page
+  PageFrame frame{result.width, result.height, 0, 0.0};
   if (options.single_line) {
     start = Clock::now();
     PixPtr grey = to_grey(page.pix.get());
     page.pix.reset();
     crops.push_back(grey_image_from_pix(grey.get()));
-    boxes.push_back(Box{0, 0, result.width, result.height});
+    placements.push_back(LinePlacement{Box{0, 0, result.width, result.height}, {}, result.height - 1, 0});
     t.deskew = seconds_since(start);
   } else {
     // With orientation detected, the recognizer settles the orientations the detector is
@@ -326,12 +334,15 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
 
     start = Clock::now();
     crops.reserve(lines.size());
-    boxes.reserve(lines.size());
+    placements.reserve(lines.size());
     for (TextLine& line : lines) {
       crops.push_back(std::move(line.image));
-      boxes.push_back(box_on_original_page(line.box, prepared.orientation_degrees, prepared.skew_degrees,
-                                           result.width, result.height));
+      placements.push_back(LinePlacement{line.box, std::move(line.top_rows), line.baseline, line.x_height});
     }
+    frame.orientation_degrees = prepared.orientation_degrees;
+    frame.skew_degrees = prepared.skew_degrees;
+    result.resolution = prepared.dpi;
+    result.resolution_from_file = page.dpi > 0 && page.dpi == prepared.dpi;
     t.segment += seconds_since(start);
   }
 
@@ -341,11 +352,8 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   t.recognise = rt.normalise + rt.network;
   t.decode_text = rt.decode;
 
-  result.lines.reserve(recognised.size());
-  for (std::size_t i = 0; i < recognised.size() && i < boxes.size(); ++i)
-    result.lines.push_back(LineText{boxes[i], recognised[i].text, recognised[i].confidence});
-  result.confidence = page_confidence(result.lines);
-  result.low_confidence = !result.lines.empty() && result.confidence < kLowPageConfidence;
+  assemble_page(crops, placements, recognised, frame, recognizer.word_calibration(), result);
+  result.low_confidence = read_with_low_confidence(result);
 
   if (options.single_line) {
     result.text = recognised.empty() ? std::string("\n") : recognised.front().text + "\n";
@@ -358,15 +366,20 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   result.ok = true;
 }
 
-PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions& options) {
-  // Cheap, and covers this thread even before the observer has seen it.
-  omp_set_num_threads(1);
+/// The page's fields that come from its job.
+PageResult result_for(const PageJob& job) {
   PageResult result;
   result.input_index = job.input_index;
-  result.file = job.file;
+  result.source = job.file;
   result.page_index = job.page_index;
   result.page_count = job.page_count;
   result.timings.decode = job.decode_seconds;
+  return result;
+}
+
+PageResult run_job(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options) {
+  const SingleThreadOpenMp single_thread;
+  PageResult result = result_for(job);
   std::string what = job.error;
   if (what.empty()) {
     // The page boundary: whatever goes wrong on this page stays on this page.
@@ -385,33 +398,59 @@ PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions
     result.ok = false;
     result.text.clear();
     result.lines.clear();
+    result.blocks.clear();
     result.error = page_error_message(job.file, job.page_index, what);
   }
   return result;
 }
 
+/// The page's content dropped (it went to the sink), its status, size and timings kept.
+void drop_content(PageResult& result) {
+  result.text.clear();
+  result.text.shrink_to_fit();
+  result.lines.clear();
+  result.lines.shrink_to_fit();
+  result.blocks.clear();
+  result.non_text.clear();
+  result.image.reset();
+}
+
 }  // namespace
+
+PageResult read_page_job(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options) {
+  const SingleThreadOpenMp single_thread;
+  if (!job.error.empty()) throw Error(page_error_message(job.file, job.page_index, job.error));
+  PageResult result = result_for(job);
+  process_page(job, recognizer, options, result);
+  return result;
+}
 
 PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
                                  const Recognizer& recognizer, const PipelineOptions& options,
-                                 const PageSink& sink, const PageObserver& done) {
+                                 const PageSink& sink, const PageObserver& done, tbb::task_arena* arena) {
   const Clock::time_point run_start = Clock::now();
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  SingleThreadedOpenMp openmp_guard;
-  omp_set_num_threads(1);
+  std::optional<tbb::task_arena> own_arena;
+  if (!arena) {
+    own_arena.emplace(options.threads > 0 ? options.threads : tbb::info::default_concurrency());
+    arena = &*own_arena;
+  }
+  const int threads = arena->max_concurrency();
 
   PipelineReport report;
-  std::deque<Job> pending;
+  std::deque<PageJob> pending;
   std::size_t next_input = 0;
 
   // Tokens are pages in flight; twice the threads keeps workers busy while one page waits
   // its turn at the ordered output stage, and bounds how many decoded pages sit in memory.
   const std::size_t tokens = static_cast<std::size_t>(threads) * 2;
 
-  auto input = tbb::make_filter<void, std::shared_ptr<Job>>(
-      tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::shared_ptr<Job> {
+  auto input = tbb::make_filter<void, std::shared_ptr<PageJob>>(
+      tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::shared_ptr<PageJob> {
+        if (options.stop_requested && options.stop_requested()) {
+          report.stopped = !pending.empty() || next_input < inputs.size();
+          fc.stop();
+          return nullptr;
+        }
         while (pending.empty() && next_input < inputs.size()) {
           list_pages(next_input, inputs[next_input], pending);
           ++next_input;
@@ -420,13 +459,13 @@ PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
           fc.stop();
           return nullptr;
         }
-        auto job = std::make_shared<Job>(std::move(pending.front()));
+        auto job = std::make_shared<PageJob>(std::move(pending.front()));
         pending.pop_front();
         return job;
       });
 
-  auto page = tbb::make_filter<std::shared_ptr<Job>, std::shared_ptr<PageResult>>(
-      tbb::filter_mode::parallel, [&](std::shared_ptr<Job> job) {
+  auto page = tbb::make_filter<std::shared_ptr<PageJob>, std::shared_ptr<PageResult>>(
+      tbb::filter_mode::parallel, [&](std::shared_ptr<PageJob> job) {
         return std::make_shared<PageResult>(run_job(*job, recognizer, options));
       });
 
@@ -437,17 +476,16 @@ PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
           if (sink) sink(*result);
         } catch (const std::exception& e) {
           result->ok = false;
-          result->error = page_error_message(result->file, result->page_index, e.what());
+          result->error = page_error_message(result->source, result->page_index, e.what());
         }
         result->timings.write = seconds_since(start);
         if (done) done(*result);
         if (!result->ok) ++report.failed;
-        result->text.clear();
-        result->lines.clear();
+        drop_content(*result);
         report.pages.push_back(std::move(*result));
       });
 
-  tbb::parallel_pipeline(tokens, input & page & output);
+  arena->execute([&] { tbb::parallel_pipeline(tokens, input & page & output); });
   report.wall_seconds = seconds_since(run_start);
   return report;
 }

@@ -1,6 +1,5 @@
 #include "recognition/recognizer.h"
 
-#include <omp.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -14,12 +13,14 @@
 #include <numeric>
 
 #include "core/errors.h"
+#include "core/model_location.h"
 #include "core/text.h"
 #include "recognition/ctc.h"
 #include "recognition/line_normaliser.h"
 #include "recognition/lm_decoder.h"
 #include "recognition/model.h"
 #include "recognition/network.h"
+#include "recognition/openmp_guard.h"
 
 namespace platen {
 
@@ -126,6 +127,8 @@ Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& o
     : Recognizer(std::make_shared<const Model>(Model::load(model_path)), options) {
   namespace fs = std::filesystem;
   auto has_language_files = [](const fs::path& dir) { return !language_codes_in(dir.string()).empty(); };
+  const std::string calibration = WordCalibration::path_for_model(model_path);
+  if (fs::exists(calibration)) calibration_ = WordCalibration::load(calibration);
   fs::path own = fs::path(model_path).parent_path();
   if (own.empty()) own = ".";
   model_dir_ = own.string();
@@ -187,9 +190,9 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
 
   std::vector<RecognisedLine> results(images.size());
   tbb::parallel_for(std::size_t(0), batches.size(), [&](std::size_t b) {
-    // oneDNN's OpenMP team is per thread: keep each TBB worker's at one thread so the
-    // thread count stays what the caller's TBB arena allows.
-    omp_set_num_threads(1);
+    // oneDNN's OpenMP team is per thread: kept at one thread on this worker, so the thread
+    // count stays what the caller's TBB arena allows.
+    const SingleThreadOpenMp single_thread;
     Clock::time_point start = Clock::now();
     const std::vector<std::size_t>& batch = batches[b];
     const int w = packing.row_width;
@@ -221,19 +224,26 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         thread_local std::vector<float> log_probs;
         log_probs.resize(static_cast<std::size_t>(t) * C);
         log_softmax_rows(logits, log_probs.data(), t, C);
-        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), LmDecodeOptions{}, &r.char_confidences);
+        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), options.beam, &r.char_confidences,
+                           &r.spans);
       } else {
         for (const DecodedSymbol& d : ctc_best_path(logits, t, C)) {
           text.push_back(model.alphabet.symbol(d.label));
           r.char_confidences.push_back(d.confidence);
+          r.spans.push_back(SymbolSpan{d.frame, d.last_frame, d.confidence});
         }
       }
+      r.frame_stride = stride;
+      r.scale = l.scale;
+      r.frames = t;
       // Spaces at the ends carry no information and CTC sometimes emits them at padding.
-      while (!text.empty() && text.back() == U' ') text.pop_back(), r.char_confidences.pop_back();
+      while (!text.empty() && text.back() == U' ')
+        text.pop_back(), r.char_confidences.pop_back(), r.spans.pop_back();
       std::size_t lead = 0;
       while (lead < text.size() && text[lead] == U' ') ++lead;
       text.erase(0, lead);
       r.char_confidences.erase(r.char_confidences.begin(), r.char_confidences.begin() + lead);
+      r.spans.erase(r.spans.begin(), r.spans.begin() + lead);
       for (std::size_t i = 0; i < text.size();) {
         if (text[i] == U' ') {
           ++i;
@@ -246,6 +256,7 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         i = end;
       }
       r.text = to_nfc(utf32_to_utf8(text));
+      r.symbols = std::move(text);
       r.confidence = r.char_confidences.empty()
                          ? 1.0f
                          : std::accumulate(r.char_confidences.begin(), r.char_confidences.end(), 0.0f) /
@@ -261,22 +272,29 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
   return results;
 }
 
+double RecognisedLine::crop_x(double normalised_x) const {
+  return scale > 0 ? (normalised_x - kLinePadding) / scale : 0.0;
+}
+
+std::pair<double, double> RecognisedLine::crop_columns(const SymbolSpan& s) const {
+  return {crop_x(static_cast<double>(s.first_frame) * frame_stride),
+          crop_x(static_cast<double>(s.last_frame + 1) * frame_stride)};
+}
+
 std::string default_model_path() {
   namespace fs = std::filesystem;
   const char* name = "platen.platen";
-  for (const char* dir : {PLATEN_SOURCE_MODEL_DIR, PLATEN_INSTALL_MODEL_DIR}) {
-    fs::path p = fs::path(dir) / name;
-    if (fs::exists(p)) return p.string();
+  const std::vector<std::string> dirs = shipped_model_dirs();
+  std::string looked;
+  for (const std::string& dir : dirs) {
+    const fs::path p = fs::path(dir) / name;
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) return p.string();
+    looked += (looked.empty() ? "" : ", ") + dir;
   }
-  // An installed binary relocated elsewhere: look beside it, ../share/platen/models.
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path p = self.parent_path().parent_path() / "share" / "platen" / "models" / name;
-    if (fs::exists(p)) return p.string();
-  }
-  throw ModelError(std::string("no model found: looked for ") + name + " in " + PLATEN_SOURCE_MODEL_DIR + " and " +
-                   PLATEN_INSTALL_MODEL_DIR + "; give one with --model");
+  throw ModelError(std::string("no model found: the shipped ") + name + " is not in " +
+                   (looked.empty() ? std::string("share/platen/models (the program's own location is unknown)") : looked) +
+                   "; reinstall Platen, or name a model file");
 }
 
 }  // namespace platen

@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <filesystem>
 #include <vector>
 
@@ -18,11 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(PageConfidence, IsTheCharacterWeightedMeanOfTheLines) {
-  std::vector<LineText> lines{{Box{}, "abcd", 0.9f}, {Box{}, "", 0.2f}, {Box{}, "\xd0\x96\xd0\x96", 0.3f}};
-  // "ЖЖ" is two characters (four bytes); the empty line weighs one.
-  EXPECT_NEAR(page_confidence(lines), (4 * 0.9 + 1 * 0.2 + 2 * 0.3) / 7.0, 1e-6);
-  EXPECT_EQ(page_confidence({}), 0.0f);
+TEST(PageConfidence, LowOnlyForAPageWithTextBelowTheThreshold) {
+  PageResult page;
+  page.confidence = 0.2f;
+  EXPECT_FALSE(read_with_low_confidence(page));  // nothing read is not a doubtful reading
+  page.lines.push_back(Line{});
+  EXPECT_TRUE(read_with_low_confidence(page));
+  page.confidence = kLowPageConfidence;
+  EXPECT_FALSE(read_with_low_confidence(page));
 }
 
 TEST(PageConfidence, GarbageReadingOfARealPageScoresBelowItsGoodReading) {
@@ -51,7 +53,9 @@ TEST(PageConfidence, GarbageReadingOfARealPageScoresBelowItsGoodReading) {
   EXPECT_GT(confidence[0], kLowPageConfidence);
   EXPECT_FALSE(low[0]);
   EXPECT_LT(confidence[1], confidence[0] - 0.1f);
-  if (lines[1] > 0) EXPECT_TRUE(low[1]) << confidence[1];
+  if (lines[1] > 0) {
+    EXPECT_TRUE(low[1]) << confidence[1];
+  }
 }
 
 }  // namespace

@@ -1,0 +1,317 @@
+#include "output/pdf_writer.h"
+
+// qpdf 11: use std::shared_ptr throughout, not its PointerHolder.
+#define POINTERHOLDER_TRANSITION 4
+
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "core/errors.h"
+#include "core/text.h"
+#include "output/pdf_font.h"
+
+namespace platen {
+
+void oriented_point(int tag, double u, double v, int w, int h, double& x, double& y) {
+  switch (tag) {
+    case 2: x = w * (1 - u); y = h * v; break;        // mirrored left-right
+    case 3: x = w * (1 - u); y = h * (1 - v); break;  // turned 180°
+    case 4: x = w * u; y = h * (1 - v); break;        // mirrored top-bottom
+    case 5: x = w * v; y = h * u; break;              // transposed
+    case 6: x = w * (1 - v); y = h * u; break;        // to be turned 90° clockwise
+    case 7: x = w * (1 - v); y = h * (1 - u); break;  // transverse
+    case 8: x = w * v; y = h * (1 - u); break;        // to be turned 90° counter-clockwise
+    default: x = w * u; y = h * v; break;
+  }
+}
+
+namespace {
+
+std::string number(double value) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.4f", value);
+  std::string s = buffer;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string hex4(unsigned value) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%04X", value & 0xFFFF);
+  return buffer;
+}
+
+/// The code points of a word as 2-byte CIDs (beyond the BMP: U+FFFD).
+std::vector<unsigned> cids_of(const std::string& text) {
+  std::vector<unsigned> cids;
+  for (char32_t c : utf8_to_utf32(text)) cids.push_back(c < 0x10000 ? static_cast<unsigned>(c) : 0xFFFDu);
+  return cids;
+}
+
+/// The Type 0 font for the CIDs used in the document.
+QPDFObjectHandle make_font(QPDF& pdf, const PdfFont& font, const std::set<unsigned>& cids) {
+  std::vector<std::uint16_t> glyphs;
+  unsigned max_cid = 0;
+  for (unsigned c : cids) {
+    glyphs.push_back(font.glyph(c));
+    max_cid = std::max(max_cid, c);
+  }
+  // CIDToGIDMap: two bytes per CID, big-endian.
+  std::string map(2 * (max_cid + 1), '\0');
+  for (unsigned c : cids) {
+    const std::uint16_t g = font.glyph(c);
+    map[2 * c] = static_cast<char>(g >> 8);
+    map[2 * c + 1] = static_cast<char>(g & 0xFF);
+  }
+  QPDFObjectHandle cid_to_gid = QPDFObjectHandle::newStream(&pdf, map);
+
+  // ToUnicode: each CID is its code point.
+  std::string cmap =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  std::vector<unsigned> list(cids.begin(), cids.end());
+  for (std::size_t i = 0; i < list.size(); i += 100) {
+    const std::size_t n = std::min<std::size_t>(100, list.size() - i);
+    cmap += std::to_string(n) + " beginbfchar\n";
+    for (std::size_t j = i; j < i + n; ++j) cmap += "<" + hex4(list[j]) + "> <" + hex4(list[j]) + ">\n";
+    cmap += "endbfchar\n";
+  }
+  cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  QPDFObjectHandle to_unicode = QPDFObjectHandle::newStream(&pdf, cmap);
+
+  std::string subset = font.subset(glyphs);
+  QPDFObjectHandle font_file = QPDFObjectHandle::newStream(&pdf, subset);
+  font_file.getDict().replaceKey("/Length1", QPDFObjectHandle::newInteger(static_cast<long long>(subset.size())));
+
+  // A subset's name carries a six-letter tag, here derived from the glyphs it holds.
+  unsigned long long hash = 1469598103934665603ull;
+  for (std::uint16_t g : glyphs) hash = (hash ^ g) * 1099511628211ull;
+  std::string tag;
+  for (int i = 0; i < 6; ++i, hash /= 26) tag += static_cast<char>('A' + hash % 26);
+  const std::string name = "/" + tag + "+" + font.postscript_name();
+
+  QPDFObjectHandle descriptor = pdf.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /FontDescriptor /FontName " + name + " /Flags 32 /FontBBox [" + std::to_string(font.bbox[0]) + " " +
+      std::to_string(font.bbox[1]) + " " + std::to_string(font.bbox[2]) + " " + std::to_string(font.bbox[3]) +
+      "] /ItalicAngle 0 /Ascent " + std::to_string(font.ascent()) + " /Descent " + std::to_string(font.descent()) +
+      " /CapHeight " + std::to_string(font.cap_height) + " /StemV 80 >>"));
+  descriptor.replaceKey("/FontFile2", font_file);
+
+  std::string widths = "[";
+  for (unsigned c : cids) widths += " " + std::to_string(c) + " [" + std::to_string(font.advance(font.glyph(c))) + "]";
+  widths += " ]";
+  QPDFObjectHandle descendant = pdf.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont " + name +
+      " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 /W " + widths + " >>"));
+  descendant.replaceKey("/FontDescriptor", descriptor);
+  descendant.replaceKey("/CIDToGIDMap", cid_to_gid);
+
+  QPDFObjectHandle type0 = pdf.makeIndirectObject(
+      QPDFObjectHandle::parse("<< /Type /Font /Subtype /Type0 /BaseFont " + name + " /Encoding /Identity-H >>"));
+  QPDFObjectHandle descendants = QPDFObjectHandle::newArray();
+  descendants.appendItem(descendant);
+  type0.replaceKey("/DescendantFonts", descendants);
+  type0.replaceKey("/ToUnicode", to_unicode);
+  return type0;
+}
+
+/// The page image as an image XObject.
+QPDFObjectHandle make_image(QPDF& pdf, const PageImage& image) {
+  std::string data(image.data.begin(), image.data.end());
+  QPDFObjectHandle stream = QPDFObjectHandle::newStream(&pdf);
+  QPDFObjectHandle dict = QPDFObjectHandle::parse("<< /Type /XObject /Subtype /Image >>");
+  dict.replaceKey("/Width", QPDFObjectHandle::newInteger(image.width));
+  dict.replaceKey("/Height", QPDFObjectHandle::newInteger(image.height));
+  const char* space = image.components == 3 ? "/DeviceRGB" : image.components == 4 ? "/DeviceCMYK" : "/DeviceGray";
+  dict.replaceKey("/ColorSpace", QPDFObjectHandle::newName(space));
+  switch (image.encoding) {
+    case PageImage::Encoding::jpeg:
+      dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
+      // CMYK JPEGs (Adobe) store inverted values.
+      if (image.components == 4) dict.replaceKey("/Decode", QPDFObjectHandle::parse("[1 0 1 0 1 0 1 0]"));
+      stream.replaceDict(dict);
+      stream.replaceStreamData(data, QPDFObjectHandle::newName("/DCTDecode"), QPDFObjectHandle::newNull());
+      break;
+    case PageImage::Encoding::ccitt_g4: {
+      dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(1));
+      stream.replaceDict(dict);
+      QPDFObjectHandle parms = QPDFObjectHandle::parse("<< /K -1 /BlackIs1 false >>");
+      parms.replaceKey("/Columns", QPDFObjectHandle::newInteger(image.width));
+      parms.replaceKey("/Rows", QPDFObjectHandle::newInteger(image.height));
+      stream.replaceStreamData(data, QPDFObjectHandle::newName("/CCITTFaxDecode"), parms);
+      break;
+    }
+    case PageImage::Encoding::raw:
+      dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(image.bits_per_component == 1 ? 1 : 8));
+      stream.replaceDict(dict);
+      stream.replaceStreamData(data, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+      break;
+  }
+  return stream;
+}
+
+std::string pdf_date(std::int64_t seconds) {
+  std::string iso = iso8601_utc(seconds);  // 2026-12-07T02:00:00Z
+  std::string digits;
+  for (char c : iso)
+    if (c >= '0' && c <= '9') digits += c;
+  return "D:" + digits + "Z";
+}
+
+/// One word of the text layer: the operators that place and show it.
+std::string word_operators(const PdfFont& font, const Word& word, const Line& line, int orientation, double k,
+                           int page_height) {
+  const std::vector<unsigned> cids = cids_of(word.text);
+  if (cids.empty() || word.box.empty()) return "";
+  int natural = 0;  // 1/1000 em
+  for (unsigned c : cids) natural += font.advance(font.glyph(c));
+  if (natural <= 0) natural = 500 * static_cast<int>(cids.size());
+  const Box& w = word.box;
+  const Box& l = line.box.empty() ? word.box : line.box;
+  // In the reading frame: the word's length along the text, the line's thickness across it,
+  // the start of the word at the line's bottom edge, the text direction d and up vector n.
+  double length, thickness, x0, y0, dx, dy, nx, ny;
+  const double H = page_height;
+  switch (orientation) {
+    case 90:  // text runs up the displayed page, tops to the left
+      length = w.height; thickness = l.width;
+      x0 = l.right(); y0 = H - w.bottom(); dx = 0; dy = 1; nx = -1; ny = 0; break;
+    case 180:
+      length = w.width; thickness = l.height;
+      x0 = w.right(); y0 = H - l.y; dx = -1; dy = 0; nx = 0; ny = -1; break;
+    case 270:  // text runs down the displayed page, tops to the right
+      length = w.height; thickness = l.width;
+      x0 = l.x; y0 = H - w.y; dx = 0; dy = -1; nx = 1; ny = 0; break;
+    default:
+      length = w.width; thickness = l.height;
+      x0 = w.x; y0 = H - l.bottom(); dx = 1; dy = 0; nx = 0; ny = 1; break;
+  }
+  const double em = (font.ascent() - font.descent()) / 1000.0;
+  const double size = std::max(1.0, thickness * k / em);
+  const double rise = -font.descent() / 1000.0 * size;  // baseline above the bottom edge, pt
+  const double scale = 100.0 * length * k / (natural / 1000.0 * size);
+  std::string s;
+  s += "/F1 " + number(size) + " Tf " + number(scale) + " Tz " + number(dx) + " " + number(dy) + " " + number(nx) +
+       " " + number(ny) + " " + number(x0 * k + nx * rise) + " " + number(y0 * k + ny * rise) + " Tm <";
+  for (unsigned c : cids) s += hex4(c);
+  s += "> Tj\n";
+  return s;
+}
+
+}  // namespace
+
+WriteResult PdfWriter::write(const Document& document) const {
+  WriteResult result;
+  const PdfFont& font = PdfFont::shared();
+  QPDF pdf;
+  pdf.emptyPDF();
+
+  // Pages that can be written, and every CID their text uses.
+  std::vector<const PageResult*> pages;
+  std::set<unsigned> cids;
+  for (const PageResult& page : document.pages) {
+    if (!page.ok && (!page.image || page.width <= 0)) {
+      result.remarks.push_back("'" + document.source + "' page " + std::to_string(page.page_index + 1) +
+                               " left out of the PDF: " + (page.error.empty() ? "it did not decode" : page.error));
+      continue;
+    }
+    if (page.width <= 0 || page.height <= 0) continue;
+    if (page.ok && !page.image)
+      result.remarks.push_back("'" + document.source + "' page " + std::to_string(page.page_index + 1) +
+                               ": no page image kept; the PDF page holds the text layer alone");
+    pages.push_back(&page);
+    if (page.ok)
+      for (const Line* line : text_lines(page))
+        for (const Word& word : words_of(*line))
+          for (unsigned c : cids_of(word.text)) cids.insert(c);
+  }
+  if (pages.empty()) throw Error("no page of '" + document.source + "' can go into a PDF");
+
+  QPDFObjectHandle type0;
+  if (!cids.empty()) type0 = make_font(pdf, font, cids);
+
+  QPDFPageDocumentHelper helper(pdf);
+  for (const PageResult* page : pages) {
+    const double ppi = page->resolution > 0 ? page->resolution : 300.0;
+    const double k = 72.0 / ppi;  // pt per px
+    const double W = page->width * k, H = page->height * k;
+    QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
+    std::string content;
+    if (page->image) {
+      const PageImage& image = *page->image;
+      QPDFObjectHandle xobject = make_image(pdf, image);
+      QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
+      xobjects.replaceKey("/Im1", xobject);
+      resources.replaceKey("/XObject", xobjects);
+      // Unit square (s, t) ↔ stored image (u = s, v = 1 − t) → displayed px → pt (y up).
+      auto place = [&](double s, double t, double& X, double& Y) {
+        double x, y;
+        oriented_point(image.orientation_tag, s, 1 - t, page->width, page->height, x, y);
+        X = x * k;
+        Y = H - y * k;
+      };
+      double ex, ey, ax, ay, cx, cy;
+      place(0, 0, ex, ey);
+      place(1, 0, ax, ay);
+      place(0, 1, cx, cy);
+      content += "q " + number(ax - ex) + " " + number(ay - ey) + " " + number(cx - ex) + " " + number(cy - ey) + " " +
+                 number(ex) + " " + number(ey) + " cm /Im1 Do Q\n";
+    }
+    if (page->ok && type0.isInitialized() && !text_lines(*page).empty()) {
+      QPDFObjectHandle fonts = QPDFObjectHandle::newDictionary();
+      fonts.replaceKey("/F1", type0);
+      resources.replaceKey("/Font", fonts);
+      content += "BT 3 Tr\n";
+      for (const Line* line : text_lines(*page))
+        for (const Word& word : words_of(*line))
+          content += word_operators(font, word, *line, page->orientation_degrees, k, page->height);
+      content += "ET\n";
+    }
+    QPDFObjectHandle contents = QPDFObjectHandle::newStream(&pdf, content);
+    QPDFObjectHandle page_object = pdf.makeIndirectObject(QPDFObjectHandle::parse(
+        "<< /Type /Page /MediaBox [0 0 " + number(W) + " " + number(H) + "] >>"));
+    page_object.replaceKey("/Resources", resources);
+    page_object.replaceKey("/Contents", contents);
+    helper.addPage(QPDFPageObjectHelper(page_object), false);
+  }
+
+  QPDFObjectHandle info = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
+  info.replaceKey("/Title", QPDFObjectHandle::newUnicodeString(source_file_name(document.source)));
+  info.replaceKey("/Producer", QPDFObjectHandle::newUnicodeString("Platen " + document.processing.software_version));
+  std::string creator = "Platen " + document.processing.software_version + ", model " + document.processing.model_name;
+  if (!document.processing.model_checksum.empty()) creator += " " + document.processing.model_checksum;
+  const std::string options = describe_text_options(document.processing);
+  if (!options.empty()) creator += ", options " + options;
+  info.replaceKey("/Creator", QPDFObjectHandle::newUnicodeString(creator));
+  const std::string date = pdf_date(document.processing.timestamp);
+  info.replaceKey("/CreationDate", QPDFObjectHandle::newString(date));
+  info.replaceKey("/ModDate", QPDFObjectHandle::newString(date));
+  pdf.getTrailer().replaceKey("/Info", info);
+
+  QPDFWriter writer(pdf);
+  writer.setOutputMemory();
+  writer.setDeterministicID(true);
+  writer.setCompressStreams(true);
+  writer.setStreamDataMode(qpdf_s_compress);
+  writer.setMinimumPDFVersion("1.5");
+  writer.write();
+  std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
+  result.bytes.assign(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+  return result;
+}
+
+}  // namespace platen
