@@ -303,6 +303,9 @@ int run_read(int argc, char** argv) {
       std::cerr << "ocr: warning: " << (page.source == "-" ? "standard input" : page.source) << ": page "
                 << page.page_index + 1 << ": " << warning << "\n";
     if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
+    if (page.ok && page.low_confidence)
+      std::cerr << "ocr: " << (page.source == "-" ? "standard input" : page.source) << ": page "
+                << page.page_index + 1 << ": read with low confidence " << page.confidence << std::endl;
   };
   const BatchReport report = batch.run(inputs);
 

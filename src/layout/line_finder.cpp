@@ -37,6 +37,7 @@
 
 #include "core/errors.h"
 #include "layout/ink_components.h"
+#include "layout/line_geometry.h"
 #include "layout/line_image.h"
 
 namespace platen {
@@ -1733,15 +1734,14 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
   }
   const std::vector<int> order = order_lines(items, xh);
 
-  // 8: metrics and crops. A line whose profile shows no clear x-height band (all capitals,
-  // digits, a lone word) keeps its baseline and takes the page's x-height, the median of the
-  // lines'.
-  std::vector<layout::LineMetrics> metrics(lines.size());
+  // 8: metrics and crops. Each line's row profile, checked against the page's x-height from
+  // its components and re-measured by the lines' ink columns on a page where the profiles
+  // collapsed (line_geometry.h). A line whose profile shows no clear x-height band (all
+  // capitals, digits, a lone word) keeps its baseline and takes the page's x-height, the
+  // median of the lines'.
+  const std::vector<layout::LineMetrics> metrics = layout::checked_line_metrics(pieces, own, paths, order, xh);
   std::vector<int> xheights;
-  for (int i : order) {
-    metrics[i] = layout::measure_line(pieces, own[i], paths[i], xh);
-    xheights.push_back(metrics[i].dy_baseline - metrics[i].dy_xline + 1);
-  }
+  for (int i : order) xheights.push_back(metrics[i].dy_baseline - metrics[i].dy_xline + 1);
   std::nth_element(xheights.begin(), xheights.begin() + static_cast<long>(xheights.size() / 2), xheights.end());
   const int page_xh = xheights.empty() ? px(xh) : xheights[xheights.size() / 2];
   const layout::PagePaper page_paper(images.grey, images.binary);

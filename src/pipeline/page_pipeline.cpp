@@ -20,6 +20,7 @@
 #include "image/stream_input.h"
 #include "pipeline/orientation_check.h"
 #include "pipeline/page_assembly.h"
+#include "pipeline/page_confidence.h"
 #include "recognition/openmp_guard.h"
 
 namespace platen {
@@ -352,6 +353,7 @@ void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOpti
   t.decode_text = rt.decode;
 
   assemble_page(crops, placements, recognised, frame, recognizer.word_calibration(), result);
+  result.low_confidence = read_with_low_confidence(result);
 
   if (options.single_line) {
     result.text = recognised.empty() ? std::string("\n") : recognised.front().text + "\n";
