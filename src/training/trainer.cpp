@@ -136,7 +136,8 @@ int frames_needed(const std::vector<int>& labels) {
 }
 
 /// Primitives per padded width: the batch size is chosen so lines × width stays near the
-/// column budget, which keeps activation memory flat across width classes.
+/// column budget, so every width class fits one set of activation buffers (the arena shared
+/// by all runners): memory stays that of one runner, not of the forty width classes.
 class RunnerCache {
  public:
   explicit RunnerCache(int budget) : budget_(budget) {}
@@ -146,7 +147,7 @@ class RunnerCache {
   NetworkRunner& get(const Model& model, int width, std::int64_t version) {
     auto it = runners_.find(width);
     if (it == runners_.end()) {
-      Entry e{std::make_unique<NetworkRunner>(model, batch_for(width), width, true), version};
+      Entry e{std::make_unique<NetworkRunner>(model, batch_for(width), width, true, &arena_), version};
       it = runners_.emplace(width, std::move(e)).first;
     } else if (it->second.version != version) {
       it->second.runner->set_weights(model);
@@ -161,6 +162,7 @@ class RunnerCache {
     std::int64_t version;
   };
   int budget_;
+  ActivationArena arena_;  // declared before the runners, which use it, so it outlives them
   std::map<int, Entry> runners_;
 };
 
@@ -252,7 +254,8 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     Source s;
     s.folder = ts.folder;
     s.weight = ts.weight;
-    s.all = read_line_folder(ts.folder, &s.counts);
+    // Images are read again when drawn (line_image): 40,000 kept lines would take 2 GB.
+    s.all = read_line_folder(ts.folder, &s.counts, /*keep_images=*/false);
     sources.push_back(std::move(s));
   }
 
@@ -337,7 +340,7 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
     std::size_t step = take ? s.validation.size() / take : 1;
     for (std::size_t i = 0; i < take; ++i) {
       const LineSample& l = s.validation[i * step];
-      Example e{normalise_line(l.image), alphabet.encode(l.text)};
+      Example e{normalise_line(line_image(l)), alphabet.encode(l.text)};
       if (e.line.width <= kMaxLineWidth) validation.push_back(std::move(e));
     }
   }
@@ -353,7 +356,7 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
   } else {
     for (const Source& s : sources)
       for (std::size_t k = 0; k < s.train.size() && calibration.size() < kCalibrationLines; ++k)
-        calibration.push_back(normalise_line(s.train[k].image));
+        calibration.push_back(normalise_line(line_image(s.train[k])));
   }
 
   RunnerCache runners(options.batch_columns);
@@ -379,14 +382,19 @@ void train(const TrainOptions& options, const std::function<void(const std::stri
 #pragma omp parallel for schedule(dynamic, 8)
     for (std::size_t i = 0; i < pool_size; ++i) {
       std::mt19937 local(seeds[i]);
-      pool[i].line = normalise_line(picked[i]->image);
+      try {
+        pool[i].line = normalise_line(line_image(*picked[i]));
+      } catch (const Error&) {
+        pool[i].line = NormalisedLine{};  // a file gone since loading: the line is left out below
+        continue;
+      }
       if (options.augment) augment_line(pool[i].line, local);
       pool[i].labels = alphabet.encode(picked[i]->text);
     }
     std::sort(pool.begin(), pool.end(), [](const Example& a, const Example& b) { return a.line.width < b.line.width; });
     std::vector<Example> current;
     for (Example& e : pool) {
-      if (e.line.width > kMaxLineWidth) continue;
+      if (e.line.width <= 0 || e.line.width > kMaxLineWidth) continue;
       if (frames_needed(e.labels) > e.line.width / stride) continue;  // no CTC alignment exists
       int w = padded_width(e.line.width, kWidthQuantum);
       if (!current.empty() && static_cast<int>(current.size()) >= runners.batch_for(w)) {
