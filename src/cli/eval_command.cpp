@@ -21,6 +21,7 @@
 #include "recognition/recognizer.h"
 #include "training/evaluation.h"
 #include "training/line_dataset.h"
+#include "training/word_reliability.h"
 
 namespace platen::cli {
 
@@ -176,7 +177,7 @@ int score_files(const std::vector<std::string>& files) {
 }  // namespace
 
 int run_eval(int argc, char** argv) {
-  std::string model_path, languages, precision = "auto";
+  std::string model_path, languages, precision = "auto", fit_path;
   std::vector<std::string> inputs;
   po::options_description desc(
       "Usage: ocr eval [--model F] [--no-lm] [-l LANGS] [--precision P] [--per-file] DIR_OR_LIST...\n"
@@ -198,6 +199,11 @@ int run_eval(int argc, char** argv) {
     ("precision", po::value(&precision)->value_name("P"),
      "arithmetic of the network: f32, bf16, int8, or auto (default: int8 for a calibrated model on a CPU with VNNI, else bf16 where the CPU has AMX, else f32)")
     ("per-file", "also print the scores of every file")
+    ("calibration", "also print the reliability of the word confidences (deciles, ECE) of the LM pass "
+     "(best path with --no-lm), calibrated by the model's .calibration file")
+    ("fit-calibration", po::value(&fit_path)->value_name("F"),
+     "fit the word calibration on these lines (training or held-out lines, never the ones you measure on) "
+     "and write it to F (models/platen.calibration for the shipped model)")
     ("text", "score two text files: REF.txt HYP.txt");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->composing());
@@ -238,6 +244,29 @@ int run_eval(int argc, char** argv) {
     Recognizer recognizer(model_path.empty() ? default_model_path() : model_path, recognizer_options);
 
     Evaluation plain, lm;
+    std::vector<std::pair<float, bool>> raw_scores, calibrated;  // per decoded word
+    auto collect_words = [&](const std::vector<RecognisedLine>& read, const std::vector<std::string>& truths) {
+      for (std::size_t i = 0; i < read.size(); ++i) {
+        const std::vector<bool> right = decoded_words_right(read[i].text, truths[i]);
+        const std::u32string& sym = read[i].symbols;
+        std::size_t word = 0;
+        for (std::size_t k = 0; k < sym.size();) {
+          if (sym[k] == U' ') {
+            ++k;
+            continue;
+          }
+          std::size_t e = k;
+          while (e < sym.size() && sym[e] != U' ') ++e;
+          if (word < right.size()) {
+            const float raw = raw_word_score(read[i].char_confidences.data() + k, e - k);
+            raw_scores.emplace_back(raw, right[word]);
+            calibrated.emplace_back(recognizer.word_calibration()(raw), right[word]);
+          }
+          ++word;
+          k = e;
+        }
+      }
+    };
     for (std::size_t begin = 0; begin < images.size(); begin += kChunkLines) {
       std::size_t end = std::min(images.size(), begin + kChunkLines);
       std::vector<GreyImage> lines;
@@ -258,6 +287,9 @@ int run_eval(int argc, char** argv) {
       if (run_lm) {
         std::vector<RecognisedLine> second = recognizer.recognise(lines, with_lm);
         for (std::size_t i = 0; i < lines.size(); ++i) lm.add(names[i], truths[i], second[i].text);
+        collect_words(second, truths);
+      } else {
+        collect_words(first, truths);
       }
     }
 
@@ -280,6 +312,20 @@ int run_eval(int argc, char** argv) {
     print_totals("best path", plain.total());
     if (run_lm) print_totals("with LM", lm.total());
     print_confusions("best path", plain.confusions(), run_lm ? &lm.confusions() : nullptr);
+    if (vm.count("calibration")) {
+      std::cout << "\nword confidences (" << (run_lm ? "with LM" : "best path") << "), "
+                << (recognizer.word_calibration().identity() ? "uncalibrated" : "calibrated") << ":\n"
+                << format_reliability_table(reliability_table(calibrated));
+      if (!recognizer.word_calibration().identity())
+        std::cout << "raw scores: ECE " << reliability_table(raw_scores).ece << "\n";
+    }
+    if (!fit_path.empty()) {
+      if (raw_scores.empty()) throw DataError("no decoded words to fit the word calibration on");
+      const WordCalibration fitted = WordCalibration::fit(raw_scores);
+      fitted.save(fit_path);
+      std::cout << "word calibration fitted on " << raw_scores.size() << " words (" << fitted.knots().size()
+                << " knots), written to " << fit_path << "\n";
+    }
     return problems ? 1 : 0;
   });
 }

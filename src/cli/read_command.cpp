@@ -157,7 +157,7 @@ void print_timings(const PipelineReport& report) {
   };
   StageTimings sum;
   for (const PageResult& page : report.pages) {
-    std::cerr << "timings: " << input_display_name(page.file) << " page " << page.page_index + 1
+    std::cerr << "timings: " << input_display_name(page.source) << " page " << page.page_index + 1
               << (page.ok ? "" : " (failed)") << ": " << stages(page.timings) << "\n";
     sum += page.timings;
   }
@@ -273,7 +273,9 @@ int run_read(int argc, char** argv) {
   const PipelineReport report = run_page_pipeline(
       inputs, *recognizer, options,
       [&](const PageResult& page) {
-        writer->add(PageText{page.file, page.page_index, page.page_count, page.ok, page.text, page.lines});
+        std::vector<LineText> lines;
+        for (const Line& l : page.lines) lines.push_back(LineText{l.box, l.text, l.confidence});
+        writer->add(PageText{page.source, page.page_index, page.page_count, page.ok, page.text, std::move(lines)});
       },
       [](const PageResult& page) {
         if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;

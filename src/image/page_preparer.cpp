@@ -447,7 +447,7 @@ int estimate_dpi_from_text(Pix* binary) {
   return static_cast<int>(std::lround(size.height_px / kXHeightInches));
 }
 
-PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options) {
+PreparedPage prepare_page(const DecodedPage& page, const PrepareOptions& options) {
   if (!page.pix) throw ImageError("page " + std::to_string(page.page_index + 1) + " has no image");
   PreparedPage out;
   PixPtr grey = to_grey(page.pix.get());

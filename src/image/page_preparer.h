@@ -54,7 +54,7 @@ struct PreparedPage {
 /// 150–1200 ppi and within ×1.6 of the estimate from the text's x-height, else that estimate;
 /// (4) when neither a turn nor a rotation was needed, `grey` may share its
 /// pixels with `page.pix` (treat it as read-only).
-PreparedPage prepare_page(const PageImage& page, const PrepareOptions& options = {});
+PreparedPage prepare_page(const DecodedPage& page, const PrepareOptions& options = {});
 
 /// Binarises an 8 bpp grey page: background normalisation, local contrast normalisation, then a
 /// threshold at a fixed fraction of the local ink–paper range (Leptonica pixBackgroundNorm,

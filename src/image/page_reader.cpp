@@ -163,7 +163,7 @@ void check_header(const std::vector<std::uint8_t>& bytes, int format, int page_i
   check_header_size(w, h, bps, spp, format, static_cast<double>(bytes.size()), raw_pnm, page_index, name);
 }
 
-// Brings a decoded Pix to one of the depths PageImage promises (1, 8 or 32 bpp without
+// Brings a decoded Pix to one of the depths DecodedPage promises (1, 8 or 32 bpp without
 // colormap, alpha composited on white paper). 24 bpp is listed in the header for
 // completeness; Leptonica's readers return RGB as 32 bpp, and a 24 bpp Pix is widened.
 PixPtr normalise_depth(PixPtr pix, const std::string& name, int page_index) {
@@ -201,9 +201,9 @@ PixPtr normalise_depth(PixPtr pix, const std::string& name, int page_index) {
   return pix;
 }
 
-PageImage finish_page(PixPtr pix, int page_index, const std::string& name);
+DecodedPage finish_page(PixPtr pix, int page_index, const std::string& name);
 
-PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int page_index,
+DecodedPage decode_page(const std::vector<std::uint8_t>& bytes, int format, int page_index,
                       const std::string& name) {
   quiet_leptonica();
   // Truncation is detected from the stream's end marker before decoding: libjpeg and
@@ -237,7 +237,7 @@ PageImage decode_page(const std::vector<std::uint8_t>& bytes, int format, int pa
 // Page `page_index` of the TIFF file at `path`, read through the file: libtiff reads that
 // page's directory and strips only, where reading the whole file for each page made a
 // multi-page TIFF cost time quadratic in its page count.
-PageImage decode_tiff_page(const std::string& path, int page_index, double file_bytes) {
+DecodedPage decode_tiff_page(const std::string& path, int page_index, double file_bytes) {
   l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, sub_format = 0;
   if (readHeaderTiff(path.c_str(), page_index, &w, &h, &bps, &spp, &res, &cmap, &sub_format) != 0)
     fail(path, page_index, "unreadable image header (corrupt or truncated file)");
@@ -245,14 +245,14 @@ PageImage decode_tiff_page(const std::string& path, int page_index, double file_
   return finish_page(adopt(pixReadTiff(path.c_str(), page_index)), page_index, path);
 }
 
-PageImage finish_page(PixPtr pix, int page_index, const std::string& name) {
+DecodedPage finish_page(PixPtr pix, int page_index, const std::string& name) {
   if (!pix) fail(name, page_index, "cannot decode the image data (corrupt or truncated file)");
   if (pixGetWidth(pix.get()) < 2 || pixGetHeight(pix.get()) < 2 ||
       pixGetWidth(pix.get()) > kMaxImageSide || pixGetHeight(pix.get()) > kMaxImageSide) {
     fail(name, page_index, "decoded size differs from the header's; the file is corrupt");
   }
 
-  PageImage page;
+  DecodedPage page;
   page.page_index = page_index;
   page.dpi = std::max(0, static_cast<int>(pixGetXRes(pix.get())));
   page.pix = normalise_depth(std::move(pix), name, page_index);
@@ -300,7 +300,7 @@ int count_image_pages(const std::string& path) {
   return is_tiff(detect_format(read_image_bytes(path, kFormatHeadBytes), path)) ? tiff_file_page_count(path) : 1;
 }
 
-PageImage read_image_page(const std::string& path, int page_index) {
+DecodedPage read_image_page(const std::string& path, int page_index) {
   std::size_t size = 0;
   const int head_format = detect_format(read_image_bytes(path, kFormatHeadBytes, &size), path);
   if (is_tiff(head_format)) {
@@ -324,12 +324,12 @@ PageImage read_image_page(const std::string& path, int page_index) {
   return decode_page(bytes, format, page_index, path);
 }
 
-std::vector<PageImage> read_image_pages_from_memory(const std::vector<std::uint8_t>& bytes,
+std::vector<DecodedPage> read_image_pages_from_memory(const std::vector<std::uint8_t>& bytes,
                                                     const std::string& name) {
   quiet_leptonica();
   const int format = detect_format(bytes, name);
   const int pages = page_count(bytes, format, name);
-  std::vector<PageImage> result;
+  std::vector<DecodedPage> result;
   result.reserve(pages);
   for (int i = 0; i < pages; ++i) result.push_back(decode_page(bytes, format, i, name));
   return result;
@@ -382,7 +382,7 @@ PixPtr to_grey(Pix* pix) {
 }
 
 GreyImage read_grey_image(const std::string& path, int* dpi) {
-  PageImage page = read_image_page(path, 0);
+  DecodedPage page = read_image_page(path, 0);
   if (dpi) *dpi = page.dpi;
   PixPtr grey = to_grey(page.pix.get());
   return grey_image_from_pix(grey.get());

@@ -17,7 +17,7 @@ constexpr int kMaxImageSide = 30000;
 constexpr double kMaxImagePixels = 3.0e8;
 
 /// One page of an input file, as decoded.
-struct PageImage {
+struct DecodedPage {
   PixPtr pix;          ///< as decoded: 1, 8, 24 or 32 bpp (colormaps removed; JPEG: 8 bpp luminance)
   int dpi = 0;         ///< resolution claimed by the file, 0 when none
   int page_index = 0;  ///< 0-based page number within the file
@@ -35,10 +35,10 @@ int count_image_pages(const std::string& path);
 /// from Leptonica refusing short TIFF strips and PNM data; (3) messages count pages from 1
 /// ("cannot read image 'a.tif' (page 2): ..."); (4) Leptonica's own stderr messages are
 /// silenced once per process (set PLATEN_LEPTONICA_VERBOSE=1 to keep them).
-PageImage read_image_page(const std::string& path, int page_index);
+DecodedPage read_image_page(const std::string& path, int page_index);
 
 /// Decodes every page of an in-memory image (e.g. standard input); `name` is used in errors.
-std::vector<PageImage> read_image_pages_from_memory(const std::vector<std::uint8_t>& bytes,
+std::vector<DecodedPage> read_image_pages_from_memory(const std::vector<std::uint8_t>& bytes,
                                                     const std::string& name);
 
 /// Converts any depth to 8-bit grey (colour by luminance, 1 bpp to 0/255, transparent areas

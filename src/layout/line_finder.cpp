@@ -1761,6 +1761,7 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     line.box = Box{cut.box_x, cut.box_y, cut.box_w, cut.box_h};
     line.baseline = cut.baseline;
     line.x_height = cut.x_height;
+    line.top_rows = std::move(cut.top_rows);
     line.image = std::move(cut.image);
     result.push_back(std::move(line));
   }

@@ -15,6 +15,9 @@ struct TextLine {
   /// curved line box.height exceeds image.height by the line's rise across the page.
   Box box;
   int baseline = 0;  ///< y of the baseline within `image`, px (one row: the image is straightened)
+  /// Page row of image row 0 in each image column (size image.width): image pixel (c, r) was
+  /// page pixel (box.x + c, top_rows[c] + r). Maps what is read in the image to the page.
+  std::vector<int> top_rows;
   int x_height = 0;  ///< estimated x-height, px (the page's typical one when the line has no
                      ///< clear x-height band: all capitals, digits)
   /// Grey crop of the line along its own extent, straightened (each column shifted so the

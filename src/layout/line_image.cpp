@@ -451,6 +451,8 @@ CutLine cut_line(const PagePieces& pieces, int line, const CentrePath& path, con
   out.box_h = fh;
   out.baseline = m.dy_baseline - top_off;
   out.x_height = x_height;
+  out.top_rows.resize(fw);
+  for (int x = 0; x < fw; ++x) out.top_rows[x] = centre[x] + top_off;
   return out;
 }
 

@@ -87,6 +87,8 @@ struct CutLine {
   int box_x = 0, box_y = 0, box_w = 0, box_h = 0;  ///< the page area the image was cut from, px
   int baseline = 0;                                ///< row of the baseline in `image`
   int x_height = 0;                                ///< px
+  /// Page row of image row 0, per image column (image column c is page column box_x + c).
+  std::vector<int> top_rows;
 };
 
 /// Settings of cut_line that do not change from line to line.

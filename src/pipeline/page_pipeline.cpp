@@ -21,10 +21,11 @@
 #include "core/errors.h"
 #include "output/text_writer.h"
 #include "pipeline/orientation_check.h"
+#include "pipeline/page_assembly.h"
 
 namespace platen {
 
-StageTimings& StageTimings::operator+=(const StageTimings& other) {
+PageTimings& PageTimings::operator+=(const PageTimings& other) {
   decode += other.decode;
   binarise += other.binarise;
   deskew += other.deskew;
@@ -104,7 +105,7 @@ struct Job {
   std::string file;
   int page_index = 0;
   int page_count = 1;
-  std::optional<PageImage> decoded;  ///< standard input's pages, decoded in the input stage
+  std::optional<DecodedPage> decoded;  ///< standard input's pages, decoded in the input stage
   double decode_seconds = 0;         ///< time already spent on this page in the input stage
   std::string error;                 ///< set: the file failed before any page could start
 };
@@ -145,7 +146,7 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
     if (file == "-") {
       // Standard input can be read only once, so its pages are decoded here rather than
       // re-read per page; their decode time is shared out evenly.
-      std::vector<PageImage> pages =
+      std::vector<DecodedPage> pages =
           read_image_pages_from_memory(read_standard_input(), input_display_name(file));
       const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
       const int count = static_cast<int>(pages.size());
@@ -181,7 +182,7 @@ struct Prepared {
   std::vector<TextLine> lines;
 };
 
-Prepared prepared_at(const PageImage& page, int turns, const PipelineOptions& options) {
+Prepared prepared_at(const DecodedPage& page, int turns, const PipelineOptions& options) {
   PrepareOptions o = options.prepare;
   o.quarter_turns = turns;
   Prepared p{turns, prepare_page(page, o), {}};
@@ -224,7 +225,7 @@ int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
 /// pages turned by 90°, which the detector took for upside down, are read right only so). The
 /// orientation read with the highest confidence is kept (a later reading must beat an earlier
 /// one by kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
-Prepared settle_orientation(const PageImage& page, Prepared first, int detected_turns, double detected_confidence,
+Prepared settle_orientation(const DecodedPage& page, Prepared first, int detected_turns, double detected_confidence,
                             const Recognizer& recognizer, const PipelineOptions& options) {
   const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
   std::vector<Prepared> looked_at;  // pages prepared so far
@@ -273,20 +274,21 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
                   PageResult& result) {
   StageTimings& t = result.timings;
   Clock::time_point start = Clock::now();
-  PageImage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
+  DecodedPage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
   job.decoded.reset();
   t.decode += seconds_since(start);
   result.width = static_cast<int>(pixGetWidth(page.pix.get()));
   result.height = static_cast<int>(pixGetHeight(page.pix.get()));
 
   std::vector<GreyImage> crops;
-  std::vector<Box> boxes;  // on the original page, one per crop
+  std::vector<LinePlacement> placements;  // where each crop lies on the prepared page
+  PageFrame frame{result.width, result.height, 0, 0.0};
   if (options.single_line) {
     start = Clock::now();
     PixPtr grey = to_grey(page.pix.get());
     page.pix.reset();
     crops.push_back(grey_image_from_pix(grey.get()));
-    boxes.push_back(Box{0, 0, result.width, result.height});
+    placements.push_back(LinePlacement{Box{0, 0, result.width, result.height}, {}, result.height - 1, 0});
     t.deskew = seconds_since(start);
   } else {
     // With orientation detected, the recognizer settles the orientations the detector is
@@ -325,12 +327,15 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
 
     start = Clock::now();
     crops.reserve(lines.size());
-    boxes.reserve(lines.size());
+    placements.reserve(lines.size());
     for (TextLine& line : lines) {
       crops.push_back(std::move(line.image));
-      boxes.push_back(box_on_original_page(line.box, prepared.orientation_degrees, prepared.skew_degrees,
-                                           result.width, result.height));
+      placements.push_back(LinePlacement{line.box, std::move(line.top_rows), line.baseline, line.x_height});
     }
+    frame.orientation_degrees = prepared.orientation_degrees;
+    frame.skew_degrees = prepared.skew_degrees;
+    result.resolution = prepared.dpi;
+    result.resolution_from_file = page.dpi > 0 && page.dpi == prepared.dpi;
     t.segment += seconds_since(start);
   }
 
@@ -340,9 +345,7 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   t.recognise = rt.normalise + rt.network;
   t.decode_text = rt.decode;
 
-  result.lines.reserve(recognised.size());
-  for (std::size_t i = 0; i < recognised.size() && i < boxes.size(); ++i)
-    result.lines.push_back(LineText{boxes[i], recognised[i].text, recognised[i].confidence});
+  assemble_page(crops, placements, recognised, frame, recognizer.word_calibration(), result);
 
   if (options.single_line) {
     result.text = recognised.empty() ? std::string("\n") : recognised.front().text + "\n";
@@ -360,7 +363,7 @@ PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions
   omp_set_num_threads(1);
   PageResult result;
   result.input_index = job.input_index;
-  result.file = job.file;
+  result.source = job.file;
   result.page_index = job.page_index;
   result.page_count = job.page_count;
   result.timings.decode = job.decode_seconds;
@@ -382,6 +385,7 @@ PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions
     result.ok = false;
     result.text.clear();
     result.lines.clear();
+    result.blocks.clear();
     result.error = page_error_message(job.file, job.page_index, what);
   }
   return result;
@@ -434,13 +438,14 @@ PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
           if (sink) sink(*result);
         } catch (const std::exception& e) {
           result->ok = false;
-          result->error = page_error_message(result->file, result->page_index, e.what());
+          result->error = page_error_message(result->source, result->page_index, e.what());
         }
         result->timings.write = seconds_since(start);
         if (done) done(*result);
         if (!result->ok) ++report.failed;
         result->text.clear();
         result->lines.clear();
+        result->blocks.clear();
         report.pages.push_back(std::move(*result));
       });
 

@@ -17,24 +17,13 @@
 #include "image/page_preparer.h"
 #include "layout/line_finder.h"
 #include "output/text_writer.h"
+#include "platen/page_result.h"
 #include "recognition/recognizer.h"
 
 namespace platen {
 
-/// Wall-clock seconds spent in each stage of one page.
-struct StageTimings {
-  double decode = 0;       ///< reading and decoding the image file
-  double binarise = 0;     ///< background normalisation and binarisation
-  double deskew = 0;       ///< grey conversion, orientation (with its check by reading), deskew
-  double segment = 0;      ///< finding and cutting text lines
-  double recognise = 0;    ///< line normalisation and the network
-  double decode_text = 0;  ///< CTC decoding, with the language model when used
-  double write = 0;        ///< the sink; a file written once complete charges its last page
-  /// Sum of the stages, seconds (thread time, not the wall time of a parallel run).
-  double total() const { return decode + binarise + deskew + segment + recognise + decode_text + write; }
-  /// Adds `other` stage by stage (totals over pages).
-  StageTimings& operator+=(const StageTimings& other);
-};
+/// Wall-clock seconds spent in each stage of one page (the page result's timings).
+using StageTimings = PageTimings;
 
 /// Settings of a pipeline run.
 struct PipelineOptions {
@@ -43,26 +32,6 @@ struct PipelineOptions {
   PrepareOptions prepare;
   LayoutOptions layout;
   DecodeOptions decode;
-};
-
-/// Outcome of one page (or of a whole file that could not be opened).
-struct PageResult {
-  std::size_t input_index = 0;  ///< position of the file in the input list
-  std::string file;             ///< as given; "-" for standard input
-  int page_index = 0;           ///< 0-based
-  int page_count = 1;           ///< pages of `file` (1 when the file could not be opened)
-  bool ok = false;
-  /// Page text (assemble_page_text: each line ends with '\n', "" when there is none).
-  /// In single-line mode: the line's text and '\n', always.
-  std::string text;
-  /// The page's lines in reading order, empty ones included, each with its box mapped back to
-  /// the original page (see box_on_original_page). In single-line mode: one line, the whole
-  /// image. Empty when !ok; left empty in PipelineReport.
-  std::vector<LineText> lines;
-  int width = 0;         ///< of the original page (as decoded, before any turn or deskew), px
-  int height = 0;        ///< 0 when the page could not be decoded
-  std::string error;     ///< when !ok: one line naming the file and page
-  StageTimings timings;  ///< `write` is filled in after the sink returns
 };
 
 /// Receives each result in input order, on one thread at a time, failed pages included (a
@@ -78,7 +47,7 @@ using PageObserver = std::function<void(const PageResult&)>;
 
 /// What a run did, page by page in input order (without the text, which went to the sink).
 struct PipelineReport {
-  std::vector<PageResult> pages;  ///< `text` left empty
+  std::vector<PageResult> pages;  ///< `text`, `lines` and `blocks` left empty
   std::size_t failed = 0;         ///< pages (or unopenable files) with !ok
   double wall_seconds = 0;
 };

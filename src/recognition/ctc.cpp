@@ -280,8 +280,9 @@ std::vector<DecodedSymbol> ctc_best_path(const float* logits, int frames, int cl
     if (best != kCtcBlank) {
       if (best == previous) {
         out.back().confidence = std::max(out.back().confidence, posterior);
+        out.back().last_frame = t;
       } else {
-        out.push_back(DecodedSymbol{best, t, posterior});
+        out.push_back(DecodedSymbol{best, t, t, posterior});
       }
     }
     previous = best;

@@ -22,6 +22,7 @@ double ctc_loss(const float* logits, int frames, int classes, const std::vector<
 struct DecodedSymbol {
   int label = 0;          ///< class index, never the blank
   int frame = 0;          ///< first frame of the symbol's run
+  int last_frame = 0;     ///< last frame of the run (the argmax stays the symbol until then)
   float confidence = 0;   ///< max posterior over the run, in [0,1]
 };
 

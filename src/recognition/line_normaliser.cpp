@@ -516,6 +516,7 @@ NormalisedLine normalise_line(const GreyImage& line, int height) {
   }
   Resampler horizontal(body, scale, 0.0);
   out.width = out_w;
+  out.scale = scale;
   out.pixels.assign(static_cast<std::size_t>(out_w) * height, 0.0f);
   // Taps clipped to the source once, not per row.
   std::vector<int> tap_first(body), tap_end(body);

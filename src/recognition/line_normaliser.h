@@ -21,6 +21,9 @@ struct NormalisedLine {
   int width = 0;   ///< px, ≥ 1
   int height = 0;  ///< px, = kLineHeight
   std::vector<float> pixels;
+  /// Output px per crop px of the horizontal (and vertical) scaling: crop column c maps to
+  /// output columns kLinePadding + [c·scale, (c+1)·scale). 0 for a blank line.
+  double scale = 0;
 };
 
 /// Where the text line lies in a crop, in the crop's px.

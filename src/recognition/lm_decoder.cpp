@@ -20,6 +20,7 @@
 #include "core/errors.h"
 #include "recognition/alphabet.h"
 #include "recognition/ctc.h"
+#include "recognition/ctc_alignment.h"
 
 namespace platen {
 
@@ -782,64 +783,6 @@ class LanguageMemo {
   std::uint64_t salt_ = 0x9E3779B97F4A7C15ULL;
 };
 
-/// Per-symbol confidences of a decoded label sequence, defined as for best-path decoding:
-/// the highest posterior of each symbol over its run of frames. The runs come from the
-/// most probable (Viterbi) CTC alignment of `labels` to the posteriors, since the beam sums
-/// over alignments and keeps none of them. `ext`, `skip`, `from`, `prev` and `cur` are
-/// scratch.
-std::vector<float> run_confidences(const float* log_probs, int frames, int classes,
-                                   const std::vector<int>& labels, std::vector<int>& ext,
-                                   std::vector<std::uint8_t>& skip,
-                                   std::vector<std::uint8_t>& from, std::vector<double>& prev,
-                                   std::vector<double>& cur) {
-  const int S = 2 * static_cast<int>(labels.size()) + 1;
-  ext.assign(S, kCtcBlank);
-  for (std::size_t i = 0; i < labels.size(); ++i) ext[2 * i + 1] = labels[i];
-  // skip[s]: state s may be entered from s − 2, passing over a blank: only onto a label
-  // that differs from the one before it ("aa" needs the blank between).
-  skip.assign(S, 0);
-  for (int s = 3; s < S; s += 2) skip[s] = ext[s] != ext[s - 2];
-  auto y = [&](int t, int s) { return log_probs[static_cast<std::size_t>(t) * classes + ext[s]]; };
-  // from[t·S + s]: how state s at frame t was entered (0 stay, 1 from s−1, 2 from s−2).
-  from.assign(static_cast<std::size_t>(frames) * S, 0);
-  // Two −inf states in front of state 0, so that every state may read s − 1 and s − 2.
-  prev.assign(S + 2, kNegInf);
-  cur.assign(S + 2, kNegInf);
-  prev[2] = y(0, 0);
-  if (S > 1) prev[3] = y(0, 1);
-  for (int t = 1; t < frames; ++t) {
-    // Only states reachable from the start (s ≤ 2t + 1) that can still reach one of the two
-    // final states in the frames left (s ≥ S − 2(T − t)) can lie on the best alignment; the
-    // ones below that band are never read again, those above it are still −inf.
-    const int lo = std::max(0, S - 2 * (frames - t)), hi = std::min(S - 1, 2 * t + 1);
-    std::uint8_t* how_entered = from.data() + static_cast<std::size_t>(t) * S;
-    const float* row = log_probs + static_cast<std::size_t>(t) * classes;
-    const double* in = prev.data() + 2;
-    double* out = cur.data() + 2;
-    for (int s = lo; s <= hi; ++s) {
-      // Selects rather than branches: which way wins is data, not pattern.
-      const double stay = in[s], step = in[s - 1], jump = skip[s] ? in[s - 2] : kNegInf;
-      const bool stepped = step > stay;
-      double best = stepped ? step : stay;
-      const bool jumped = jump > best;
-      best = jumped ? jump : best;
-      out[s] = best + row[ext[s]];
-      how_entered[s] = jumped ? 2 : stepped ? 1 : 0;
-    }
-    std::swap(prev, cur);
-  }
-  int s = S > 1 && prev[S] > prev[S + 1] ? S - 2 : S - 1;
-  std::vector<float> confidence(labels.size(), 0.0f);
-  for (int t = frames - 1; t >= 0; --t) {
-    if (s % 2) {
-      float& c = confidence[s / 2];
-      c = std::max(c, static_cast<float>(std::exp(y(t, s))));
-    }
-    if (t > 0) s -= from[static_cast<std::size_t>(t) * S + s];
-  }
-  return confidence;
-}
-
 /// Appends to `out` the classes c ≥ 1 of the row `y` with y[c] ≥ `threshold`, in class order.
 /// A frame has one or two of 282 classes above the default threshold on the benchmark
 /// pages, so the row is compared four classes at a time where SSE2 allows (GCC leaves the
@@ -929,9 +872,8 @@ struct BeamWorkspace {
   std::vector<Pending> pending;
   std::vector<double> top;  // min-heap of the best scores of the frame
   std::vector<std::pair<double, int>> ranked;
-  std::vector<int> labels, ext;  // run_confidences scratch
-  std::vector<std::uint8_t> skip, from;
-  std::vector<double> prev, cur;
+  std::vector<int> labels;
+  AlignmentWorkspace alignment;  // ctc_align scratch
 };
 
 /// Fills w.info for `alphabet` unless it already describes it.
@@ -956,12 +898,14 @@ void describe_symbols(const Alphabet& alphabet, BeamWorkspace& w) {
 
 std::u32string beam_search(const float* log_probs, int frames, int classes,
                            const Alphabet& alphabet, const LanguageModel* lm,
-                           const LmDecodeOptions& options, std::vector<float>* confidences) {
+                           const LmDecodeOptions& options, std::vector<float>* confidences,
+                           std::vector<SymbolSpan>* spans) {
   if (classes != alphabet.size())
     throw std::invalid_argument("beam_search: " + std::to_string(classes) +
                                 " classes but the alphabet has " +
                                 std::to_string(alphabet.size()));
   if (confidences) confidences->clear();
+  if (spans) spans->clear();
   if (frames <= 0 || classes <= 1) return {};
 
   thread_local BeamWorkspace w;
@@ -1194,9 +1138,16 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
   std::reverse(labels.begin(), labels.end());
   std::u32string text;
   for (int label : labels) text.push_back(info[label].code);
-  if (confidences)
-    *confidences = run_confidences(log_probs, frames, classes, labels, w.ext, w.skip, w.from,
-                                   w.prev, w.cur);
+  if (confidences || spans) {
+    std::vector<SymbolSpan> aligned = ctc_align(log_probs, frames, classes, labels, w.alignment);
+    // The beam's result is always reachable; an empty alignment only for an empty result.
+    aligned.resize(labels.size());
+    if (confidences) {
+      confidences->reserve(aligned.size());
+      for (const SymbolSpan& a : aligned) confidences->push_back(a.confidence);
+    }
+    if (spans) *spans = std::move(aligned);
+  }
   return text;
 }
 

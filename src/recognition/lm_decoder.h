@@ -16,6 +16,7 @@
 namespace platen {
 
 class Alphabet;
+struct SymbolSpan;
 class BinaryReader;
 class BinaryWriter;
 
@@ -239,11 +240,13 @@ struct LmDecodeOptions {
 /// bonuses − script penalties; the line-end probability and the last word's bonus are added
 /// before the final choice. Returns the best prefix as code points; when `confidences` is
 /// given it receives one value per code point, in [0,1]: the highest posterior of that symbol
-/// over its run of frames in the most probable alignment of the result (as ctc_best_path).
+/// over its run of frames in the most probable alignment of the result (as ctc_best_path);
+/// `spans`, when given, receives that alignment (ctc_align), one span per code point.
 /// Cost: O(T·(C + B·K)) time, B = beam width, K = candidates per frame, plus O(T·L) for the
-/// confidences; per-frame buffers are reused, only the prefix tree grows.
+/// confidences or spans; per-frame buffers are reused, only the prefix tree grows.
 std::u32string beam_search(const float* log_probs, int frames, int classes,
                            const Alphabet& alphabet, const LanguageModel* lm,
-                           const LmDecodeOptions& options, std::vector<float>* confidences);
+                           const LmDecodeOptions& options, std::vector<float>* confidences,
+                           std::vector<SymbolSpan>* spans = nullptr);
 
 }  // namespace platen

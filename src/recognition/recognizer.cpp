@@ -126,6 +126,8 @@ Recognizer::Recognizer(const std::string& model_path, const RecognizerOptions& o
     : Recognizer(std::make_shared<const Model>(Model::load(model_path)), options) {
   namespace fs = std::filesystem;
   auto has_language_files = [](const fs::path& dir) { return !language_codes_in(dir.string()).empty(); };
+  const std::string calibration = WordCalibration::path_for_model(model_path);
+  if (fs::exists(calibration)) calibration_ = WordCalibration::load(calibration);
   fs::path own = fs::path(model_path).parent_path();
   if (own.empty()) own = ".";
   model_dir_ = own.string();
@@ -221,19 +223,26 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         thread_local std::vector<float> log_probs;
         log_probs.resize(static_cast<std::size_t>(t) * C);
         log_softmax_rows(logits, log_probs.data(), t, C);
-        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), LmDecodeOptions{}, &r.char_confidences);
+        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), LmDecodeOptions{}, &r.char_confidences,
+                           &r.spans);
       } else {
         for (const DecodedSymbol& d : ctc_best_path(logits, t, C)) {
           text.push_back(model.alphabet.symbol(d.label));
           r.char_confidences.push_back(d.confidence);
+          r.spans.push_back(SymbolSpan{d.frame, d.last_frame, d.confidence});
         }
       }
+      r.frame_stride = stride;
+      r.scale = l.scale;
+      r.frames = t;
       // Spaces at the ends carry no information and CTC sometimes emits them at padding.
-      while (!text.empty() && text.back() == U' ') text.pop_back(), r.char_confidences.pop_back();
+      while (!text.empty() && text.back() == U' ')
+        text.pop_back(), r.char_confidences.pop_back(), r.spans.pop_back();
       std::size_t lead = 0;
       while (lead < text.size() && text[lead] == U' ') ++lead;
       text.erase(0, lead);
       r.char_confidences.erase(r.char_confidences.begin(), r.char_confidences.begin() + lead);
+      r.spans.erase(r.spans.begin(), r.spans.begin() + lead);
       for (std::size_t i = 0; i < text.size();) {
         if (text[i] == U' ') {
           ++i;
@@ -246,6 +255,7 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         i = end;
       }
       r.text = to_nfc(utf32_to_utf8(text));
+      r.symbols = std::move(text);
       r.confidence = r.char_confidences.empty()
                          ? 1.0f
                          : std::accumulate(r.char_confidences.begin(), r.char_confidences.end(), 0.0f) /
@@ -259,6 +269,15 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
     timings->decode = 1e-9 * static_cast<double>(decode_ns.load());
   }
   return results;
+}
+
+double RecognisedLine::crop_x(double normalised_x) const {
+  return scale > 0 ? (normalised_x - kLinePadding) / scale : 0.0;
+}
+
+std::pair<double, double> RecognisedLine::crop_columns(const SymbolSpan& s) const {
+  return {crop_x(static_cast<double>(s.first_frame) * frame_stride),
+          crop_x(static_cast<double>(s.last_frame + 1) * frame_stride)};
 }
 
 std::string default_model_path() {

@@ -4,10 +4,13 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/grey_image.h"
+#include "recognition/ctc_alignment.h"
 #include "recognition/network.h"
+#include "recognition/word_calibration.h"
 
 namespace platen {
 
@@ -21,6 +24,25 @@ struct RecognisedLine {
   /// characters' confidences.
   std::vector<float> word_confidences;
   float confidence = 0;                ///< mean of char_confidences (1 for empty text)
+
+  /// The decoded code points before NFC (ends trimmed as in `text`), one per network symbol:
+  /// to_nfc of their UTF-8 is `text`. Same length as char_confidences and `spans`.
+  std::u32string symbols;
+  /// Frames each code point of `symbols` owns in the CTC alignment of the result (best path:
+  /// its argmax run; beam search: ctc_align of the result). Frame 0 is the normalised line's
+  /// first column; frame f covers normalised columns [f·frame_stride, (f+1)·frame_stride).
+  std::vector<SymbolSpan> spans;
+  int frame_stride = 4;    ///< normalised px per frame (the model's)
+  /// Normalised px per crop px (NormalisedLine::scale); 0 for a blank line (no text).
+  double scale = 0;
+  int frames = 0;          ///< frames of the line
+
+  /// Crop column (px, fractional) at the left edge of normalised column `x`: the inverse of
+  /// the normaliser's horizontal scaling, padding removed.
+  double crop_x(double normalised_x) const;
+  /// The crop columns [first, second) frame span `s` covers (its frames' normalised columns
+  /// mapped back by crop_x). Requires scale > 0.
+  std::pair<double, double> crop_columns(const SymbolSpan& s) const;
 };
 
 /// Decoding settings.
@@ -69,6 +91,14 @@ class Recognizer {
 
   const Model& model() const { return *model_; }
 
+  /// Map from raw word scores (raw_word_score) to calibrated word confidences: the model's
+  /// `<model>.calibration` when it has one beside it (loaded with the model; a malformed one
+  /// throws ModelError then), else the identity.
+  const WordCalibration& word_calibration() const { return calibration_; }
+  /// Replaces the word calibration (e.g. with one just fitted). Not thread-safe: call before
+  /// sharing the recognizer.
+  void set_word_calibration(WordCalibration calibration) { calibration_ = std::move(calibration); }
+
   /// Arithmetic the network runs in: f32, bf16 or int8 (options.precision resolved for this
   /// CPU and model by resolve_precision; with automatic, a width class oneDNN has only
   /// reference kernels for still runs in f32).
@@ -84,6 +114,7 @@ class Recognizer {
   std::shared_ptr<const Model> model_;
   std::string model_dir_;
   Precision precision_ = Precision::f32;
+  WordCalibration calibration_;
   std::unique_ptr<Impl> impl_;
 };
 

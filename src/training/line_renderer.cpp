@@ -498,6 +498,7 @@ using detail::GlyphBitmap;
 /// own jitter dwarfs the lost sub-pixel offsets, while rendering becomes 2–4× cheaper.
 struct LineRenderer::Canvas {
   FloatImage ink;
+  std::vector<GlyphPlacement>* placements = nullptr;  ///< main line's glyph boxes, canvas px
   std::unordered_map<char32_t, detail::GlyphBitmap> glyphs;
 };
 
@@ -807,30 +808,47 @@ void LineRenderer::draw_text(const std::u32string& text, double pen_x, double ba
       }
     }
     if (!is_space(s.c)) {
-      draw_strike(glyph(s.c, canvas), s, X, canvas.ink, rng);
+      const GlyphBitmap& g = glyph(s.c, canvas);
+      draw_strike(g, s, X, canvas.ink, rng);
+      // The bitmap's box where draw_strike put it (filled type grows by less than a pixel).
+      auto box_of = [&](const GlyphBitmap& b, const Strike& at) {
+        const double x0 = std::lround(at.x) + b.left, y0 = std::lround(at.y) - b.top;
+        return GlyphPlacement{i, text[i], x0, y0, x0 + b.width, y0 + b.height};
+      };
+      auto box_at = [&](const Strike& at) { return box_of(g, at); };
+      GlyphPlacement placed = box_at(s);
       if (accent) {
-        const detail::GlyphBitmap& base = glyph(s.c, canvas);
-        const detail::GlyphBitmap& mark = glyph(accent, canvas);
+        const GlyphBitmap& mark = glyph(accent, canvas);
         Strike a;
         a.c = accent;
         a.density = clamp(s.density + normal(rng, 0, style.strike_variation), 0.6, 1.25);
         // Centred on the letter's ink, then offset: the carriage and the key never line up.
-        a.x = s.x + (base.left + 0.5 * base.width) - (mark.left + 0.5 * mark.width) +
+        a.x = s.x + (g.left + 0.5 * g.width) - (mark.left + 0.5 * mark.width) +
               normal(rng, 0, style.accent_offset * X);
         a.y = s.y + normal(rng, 0, 0.5 * style.accent_offset * X);
         // Spacing accents sit over a small letter; over a capital the typist's accent lands
         // anywhere from touching the capital's top to clear above it.
-        const double lift = base.top - X;
+        const double lift = g.top - X;
         if (lift > 0.15 * X && accent != 0x02DB) a.y -= lift * uniform(rng, 0.5, 1.1);
         draw_strike(mark, a, X, canvas.ink, rng);
+        // The character's box holds its accent too.
+        if (mark.width > 0 && mark.height > 0) {
+          const GlyphPlacement m = box_of(mark, a);
+          placed.x0 = std::min(placed.x0, m.x0), placed.y0 = std::min(placed.y0, m.y0);
+          placed.x1 = std::max(placed.x1, m.x1), placed.y1 = std::max(placed.y1, m.y1);
+        }
       }
       if (chance(rng, style.overstrike_rate)) {
         Strike again = s;
         again.x += uniform(rng, 0.03, 0.08) * X;
         again.y += uniform(rng, -0.03, 0.03) * X;
         again.density *= 0.85;
-        draw_strike(glyph(s.c, canvas), again, X, canvas.ink, rng);
+        draw_strike(g, again, X, canvas.ink, rng);
+        const GlyphPlacement second = box_at(again);
+        placed.x0 = std::min(placed.x0, second.x0), placed.y0 = std::min(placed.y0, second.y0);
+        placed.x1 = std::max(placed.x1, second.x1), placed.y1 = std::max(placed.y1, second.y1);
       }
+      if (main_line && canvas.placements && g.width > 0 && g.height > 0) canvas.placements->push_back(placed);
     }
     if (underline) {
       Strike u = s;
@@ -843,7 +861,9 @@ void LineRenderer::draw_text(const std::u32string& text, double pen_x, double ba
   }
 }
 
-GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& style, std::mt19937& rng) {
+GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& style, std::mt19937& rng,
+                               std::vector<GlyphPlacement>* glyphs) {
+  if (glyphs) glyphs->clear();
   if (std::all_of(text.begin(), text.end(), is_space))
     throw DataError("nothing to render: the line is empty or only whitespace");
   const std::u32string missing = missing_glyphs(text);
@@ -873,6 +893,7 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
 
   Canvas canvas;
   canvas.ink = FloatImage(W, H);
+  canvas.placements = glyphs;
   draw_text(text, style.margin_left * X, baseline, style, X, true, canvas, rng);
 
   if (style.neighbours) {
@@ -945,6 +966,8 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
 
   // From here on: scan resolution.
   FloatImage scan = downsample(ink, s);
+  if (glyphs)
+    for (GlyphPlacement& g : *glyphs) g.x0 /= s, g.y0 /= s, g.x1 /= s, g.y1 /= s;
   // Rotation (|θ| ≤ 2° is indistinguishable from a vertical shear) and a slow baseline bend,
   // as one per-column vertical shift with linear interpolation.
   const double tan_rot = std::tan(clamp(style.rotation_deg, -2, 2) * kPi / 180);
@@ -953,6 +976,15 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
     std::vector<double> shift(w_scan);
     for (int x = 0; x < w_scan; ++x)
       shift[x] = (x - w_scan / 2.0) * tan_rot + style.baseline_wave * xs * std::sin(2 * kPi * x / wavelength + phase);
+    if (glyphs) {
+      // Content moves down by shift[x] in column x: a box spans its columns' extreme shifts.
+      for (GlyphPlacement& g : *glyphs) {
+        const int a = std::clamp(static_cast<int>(std::floor(g.x0)), 0, w_scan - 1);
+        const int b = std::clamp(static_cast<int>(std::ceil(g.x1)) - 1, a, w_scan - 1);
+        const auto [lo, hi] = std::minmax_element(shift.begin() + a, shift.begin() + b + 1);
+        g.y0 += *lo, g.y1 += *hi;
+      }
+    }
     // Source row of output row y in column x: y + whole[x] + frac[x].
     std::vector<int> whole(w_scan);
     std::vector<float> frac(w_scan);
@@ -1068,6 +1100,10 @@ GreyImage LineRenderer::render(const std::u32string& text, const LineStyle& styl
   if (style.jpeg_quality > 0) out = jpeg_round_trip(out, style.jpeg_quality);
   if (style.output_height > 0 && style.output_height != h_scan) {
     const int w = std::max(1, static_cast<int>(std::lround(static_cast<double>(w_scan) * style.output_height / h_scan)));
+    if (glyphs) {
+      const double fx = static_cast<double>(w) / w_scan, fy = static_cast<double>(style.output_height) / h_scan;
+      for (GlyphPlacement& g : *glyphs) g.x0 *= fx, g.x1 *= fx, g.y0 *= fy, g.y1 *= fy;
+    }
     out = resize(out, w, style.output_height);
   }
   if (style.output_jpeg_quality > 0) out = jpeg_round_trip(out, style.output_jpeg_quality);

@@ -94,6 +94,16 @@ struct LineStyle {
 /// seed reproduces the style. The ranges follow the measurements given at the top of this file.
 LineStyle sample_line_style(std::mt19937& rng);
 
+/// Where one character of a rendered line was struck, before any damage: the box of its glyph
+/// bitmap (both strikes of an overstrike), in px of the returned crop; x to the right, y down,
+/// edges (pixel x0 ≤ px < x1 lies inside). Followed through the downsampling and the baseline's
+/// rotation and wave (the box of the moved corners) and the resize to output_height.
+struct GlyphPlacement {
+  std::size_t index = 0;  ///< position of the character in the rendered text
+  char32_t code = 0;      ///< the character (never whitespace)
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
 /// Renders text lines with one font file. Not thread-safe (a FreeType face keeps per-call
 /// state): give each thread its own LineRenderer.
 class LineRenderer {
@@ -120,7 +130,11 @@ class LineRenderer {
   /// and a width that follows the text.
   /// Throws DataError when the text has no visible character, or when the font lacks a glyph
   /// (see missing_glyphs): a model must never learn a tofu box under a letter's label.
-  GreyImage render(const std::u32string& text, const LineStyle& style, std::mt19937& rng);
+  /// `glyphs`, when given, receives where each visible character was struck (one entry per
+  /// non-space code point, in text order); asking for them changes no random draw, so the
+  /// image is the same either way.
+  GreyImage render(const std::u32string& text, const LineStyle& style, std::mt19937& rng,
+                   std::vector<GlyphPlacement>* glyphs = nullptr);
 
   /// Convenience: UTF-8 text, style drawn with sample_line_style from a generator seeded with
   /// `seed`, so equal seeds give equal images.

@@ -253,6 +253,58 @@ std::vector<float> rotate(const std::vector<float>& in, int w, int h, double deg
   return out;
 }
 
+/// The words of a line drawn at (x0, y0) on the page, from where its glyphs were struck
+/// (`glyphs`, crop px); a word's box is the union of its glyphs', rounded outwards.
+std::vector<TruthWord> words_struck(const std::u32string& text, const std::vector<GlyphPlacement>& glyphs, int x0,
+                                    int y0) {
+  std::vector<TruthWord> words;
+  std::size_t g = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == U' ' || text[i] == U'\t') {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && text[end] != U' ' && text[end] != U'\t') ++end;
+    double bx0 = 1e300, by0 = 1e300, bx1 = -1e300, by1 = -1e300;
+    for (; g < glyphs.size() && glyphs[g].index < end; ++g) {
+      if (glyphs[g].index < i) continue;
+      bx0 = std::min(bx0, glyphs[g].x0), by0 = std::min(by0, glyphs[g].y0);
+      bx1 = std::max(bx1, glyphs[g].x1), by1 = std::max(by1, glyphs[g].y1);
+    }
+    TruthWord word;
+    word.text = to_nfc(utf32_to_utf8(text.substr(i, end - i)));
+    if (bx1 > bx0) {
+      const int left = x0 + static_cast<int>(std::floor(bx0)), top = y0 + static_cast<int>(std::floor(by0));
+      const int right = x0 + static_cast<int>(std::ceil(bx1)), bottom = y0 + static_cast<int>(std::ceil(by1));
+      word.box = Box{left, top, right - left, bottom - top};
+      word.outline = {{left, top}, {right, top}, {right, bottom}, {left, bottom}};
+    }
+    words.push_back(std::move(word));
+    i = end;
+  }
+  return words;
+}
+
+/// Moves a word's box as rotate() moves the page's pixels (counter-clockwise by `degrees`
+/// about the centre of a w × h page).
+void skew_word(TruthWord& word, int w, int h, double degrees) {
+  if (word.outline.empty()) return;
+  const double a = degrees * kPi / 180, c = std::cos(a), s = std::sin(a);
+  const double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+  for (Point& p : word.outline) {
+    // rotate() reads output pixel q from source q' = centre + R(q − centre) (pixel centres at
+    // index coordinates); a source point p therefore lands at centre + Rᵀ(p − centre).
+    const double dx = p.x - 0.5 - cx, dy = p.y - 0.5 - cy;
+    const double qx = cx + c * dx + s * dy + 0.5, qy = cy - s * dx + c * dy + 0.5;
+    p = Point{static_cast<int>(std::lround(qx)), static_cast<int>(std::lround(qy))};
+    x0 = std::min(x0, qx), y0 = std::min(y0, qy), x1 = std::max(x1, qx), y1 = std::max(y1, qy);
+  }
+  const int left = static_cast<int>(std::floor(x0)), top = static_cast<int>(std::floor(y0));
+  word.box = Box{left, top, static_cast<int>(std::ceil(x1)) - left, static_cast<int>(std::ceil(y1)) - top};
+}
+
 }  // namespace
 
 RenderedPage render_page(const PageCorpus& corpus, const std::vector<LineRenderer*>& fonts,
@@ -320,7 +372,8 @@ RenderedPage render_page(const PageCorpus& corpus, const std::vector<LineRendere
     }
     const double x = left + (indent ? 5 * char_advance : 0) + uniform(rng, -0.1, 0.1) * xh;
     const int x0 = static_cast<int>(std::lround(x - style.margin_left * xh));
-    GreyImage crop = font.render(text, style, rng);
+    std::vector<GlyphPlacement> glyphs;
+    GreyImage crop = font.render(text, style, rng, &glyphs);
     const double room = right_limit - x0 - style.margin_right * xh;
     if (crop.width > room) {
       // Too long for the line: the typist would have returned the carriage at a space before
@@ -332,7 +385,7 @@ RenderedPage render_page(const PageCorpus& corpus, const std::vector<LineRendere
         continue;
       }
       text.resize(space);
-      crop = font.render(text, style, rng);
+      crop = font.render(text, style, rng, &glyphs);
       if (crop.width > room) {
         ++misses;
         continue;
@@ -353,6 +406,7 @@ RenderedPage render_page(const PageCorpus& corpus, const std::vector<LineRendere
       }
     }
     page.lines.push_back(to_nfc(utf32_to_utf8(text)));
+    page.words.push_back(words_struck(text, glyphs, x0, y0));
     const bool paragraph = chance(rng, 0.12);
     baseline += page.line_pitch + (paragraph && spacing < 2 ? single : 0);
     indent = paragraph && chance(rng, 0.7);
@@ -363,7 +417,11 @@ RenderedPage render_page(const PageCorpus& corpus, const std::vector<LineRendere
 
   if (!options.clean) {
     page.skew_deg = uniform(rng, -options.max_skew_deg, options.max_skew_deg);
-    if (std::abs(page.skew_deg) > 0.01) dark = rotate(dark, W, H, page.skew_deg);
+    if (std::abs(page.skew_deg) > 0.01) {
+      dark = rotate(dark, W, H, page.skew_deg);
+      for (auto& line : page.words)
+        for (TruthWord& word : line) skew_word(word, W, H, page.skew_deg);
+    }
   }
 
   if (dirt > 0) {

@@ -35,10 +35,23 @@ struct PageOptions {
   bool clean = false;             ///< black type on white paper, no skew, no damage
 };
 
+/// One word as the renderer placed it, for scoring word boxes (and writers' tests).
+struct TruthWord {
+  std::string text;  ///< UTF-8 NFC, no spaces
+  /// Bounding box on the page of the word's glyph bitmaps as struck, before any damage, after
+  /// the sheet's skew (the box of the rotated corners of the unskewed box), px.
+  Box box;
+  /// The unskewed box's four corners after the skew, clockwise from the top-left, px.
+  Polygon outline;
+};
+
 /// One rendered page.
 struct RenderedPage {
   GreyImage image;                 ///< options.width × options.height, 0 = ink, 255 = paper
   std::vector<std::string> lines;  ///< UTF-8 NFC ground truth, one entry per typed line, top to bottom
+  /// The words of each line (words[i] for lines[i]), in reading order: their texts joined by
+  /// single spaces give lines[i].
+  std::vector<std::vector<TruthWord>> words;
   std::string language;            ///< Tesseract code of the page's language (see guess_language)
   int font = -1;                   ///< index into the renderers given to render_page
   double x_height = 0;             ///< px

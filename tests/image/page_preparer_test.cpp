@@ -95,8 +95,8 @@ PixPtr make_grey_page(Pix* mask, const Paper& p) {
   return grey;
 }
 
-PageImage page_of(PixPtr pix, int dpi = 0) {
-  PageImage page;
+DecodedPage page_of(PixPtr pix, int dpi = 0) {
+  DecodedPage page;
   page.pix = std::move(pix);
   page.dpi = dpi;
   return page;
@@ -365,7 +365,7 @@ TEST(Blank, WhiteAndBlackPagesGiveNoTextAndNoError) {
   EXPECT_NO_THROW(prepare_page(page_of(std::move(tiny))));
 }
 
-TEST(Blank, MissingImageThrowsImageError) { EXPECT_THROW(prepare_page(PageImage{}), ImageError); }
+TEST(Blank, MissingImageThrowsImageError) { EXPECT_THROW(prepare_page(DecodedPage{}), ImageError); }
 
 // ---------------------------------------------------------------------------------------------
 
@@ -379,7 +379,7 @@ std::string dev_page(const std::string& name) {
 TEST(RealPages, DevPageStaysUprightWithPlausibleResolutionAndSkew) {
   const std::string path = dev_page("ehri-EHRI-BF-19381105_DE_02-154b34.jpg");
   if (path.empty()) GTEST_SKIP() << "typewritten dataset not present";
-  const PageImage page = read_image_page(path, 0);
+  const DecodedPage page = read_image_page(path, 0);
   ASSERT_EQ(pixGetWidth(page.pix.get()), 2361);
   const PreparedPage out = prepare_page(page);
   EXPECT_EQ(out.orientation_degrees, 0);
@@ -394,7 +394,7 @@ TEST(RealPages, DevPageStaysUprightWithPlausibleResolutionAndSkew) {
 TEST(RealPages, TurnedDevPageIsTurnedBack) {
   const std::string path = dev_page("ehri-EHRI-NISKO-19391112_DE_01-7e44ec.jpg");
   if (path.empty()) GTEST_SKIP() << "typewritten dataset not present";
-  PageImage page = read_image_page(path, 0);
+  DecodedPage page = read_image_page(path, 0);
   page.pix = adopt(pixRotateOrth(page.pix.get(), 1));
   const PreparedPage out = prepare_page(page);
   EXPECT_EQ(out.orientation_degrees, 270);

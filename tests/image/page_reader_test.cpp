@@ -159,7 +159,7 @@ TEST(PageReader, ReadsEveryPageOfMultiPageTiffWithSizeAndPixels) {
   Pix* originals[] = {bilevel.get(), grey.get(), colour.get()};
   const int depths[] = {1, 8, 32};
   for (int i = 0; i < 3; ++i) {
-    const PageImage page = read_image_page(path, i);
+    const DecodedPage page = read_image_page(path, i);
     EXPECT_EQ(page.page_index, i);
     EXPECT_EQ(pixGetWidth(page.pix.get()), pixGetWidth(originals[i]));
     EXPECT_EQ(pixGetHeight(page.pix.get()), pixGetHeight(originals[i]));
@@ -176,7 +176,7 @@ TEST(PageReader, ReadsMultiPageTiffFromMemory) {
   ASSERT_EQ(pixWriteTiff(path.c_str(), first.get(), IFF_TIFF_G4, "w"), 0);
   ASSERT_EQ(pixWriteTiff(path.c_str(), second.get(), IFF_TIFF_LZW, "a"), 0);
 
-  const std::vector<PageImage> pages = read_image_pages_from_memory(read_bytes(path), "<stdin>");
+  const std::vector<DecodedPage> pages = read_image_pages_from_memory(read_bytes(path), "<stdin>");
   ASSERT_EQ(pages.size(), 2u);
   EXPECT_EQ(pages[0].page_index, 0);
   EXPECT_EQ(pages[1].page_index, 1);
@@ -188,8 +188,8 @@ TEST(PageReader, ReadsG4BilevelAndLzwGreyTiffExactly) {
   const std::string dir = test::make_temp_dir();
   PixPtr bilevel = make_binary(640, 480);
   PixPtr grey = make_grey(333, 217);
-  const PageImage g4 = read_image_page(write(dir, "g4.tif", bilevel.get(), IFF_TIFF_G4), 0);
-  const PageImage lzw = read_image_page(write(dir, "lzw.tif", grey.get(), IFF_TIFF_LZW), 0);
+  const DecodedPage g4 = read_image_page(write(dir, "g4.tif", bilevel.get(), IFF_TIFF_G4), 0);
+  const DecodedPage lzw = read_image_page(write(dir, "lzw.tif", grey.get(), IFF_TIFF_LZW), 0);
   EXPECT_EQ(pixGetDepth(g4.pix.get()), 1);
   EXPECT_TRUE(same_pixels(g4.pix.get(), bilevel.get()));
   EXPECT_EQ(pixGetDepth(lzw.pix.get()), 8);
@@ -227,7 +227,7 @@ TEST(PageReader, ReadsPnmPngJpegAtOneEightTwentyFourAndThirtyTwoBits) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    const PageImage page = read_image_page(write(dir, c.name, c.pix, c.format), 0);
+    const DecodedPage page = read_image_page(write(dir, c.name, c.pix, c.format), 0);
     ASSERT_TRUE(page.pix);
     EXPECT_EQ(pixGetWidth(page.pix.get()), 210);
     EXPECT_EQ(pixGetHeight(page.pix.get()), 150);
@@ -242,7 +242,7 @@ TEST(PageReader, RemovesColormapsAndKeepsTheirGreys) {
   PixPtr grey = make_grey(100, 80);
   PixPtr mapped = adopt(pixConvertGrayToColormap8(grey.get(), 8));
   ASSERT_TRUE(pixGetColormap(mapped.get()));
-  const PageImage page = read_image_page(write(dir, "mapped.png", mapped.get(), IFF_PNG), 0);
+  const DecodedPage page = read_image_page(write(dir, "mapped.png", mapped.get(), IFF_PNG), 0);
   EXPECT_EQ(pixGetColormap(page.pix.get()), nullptr);
   EXPECT_EQ(pixGetDepth(page.pix.get()), 8);
   EXPECT_LT(mean_abs_diff(page.pix.get(), grey.get()), 0.01);
@@ -254,7 +254,7 @@ TEST(PageReader, ComposesTransparentPngOnWhitePaper) {
   pixSetSpp(rgba.get(), 4);
   // Black colour everywhere, fully transparent: what a viewer shows is the white under it.
   pixSetAllArbitrary(rgba.get(), 0x00000000);
-  const PageImage page = read_image_page(write(dir, "clear.png", rgba.get(), IFF_PNG), 0);
+  const DecodedPage page = read_image_page(write(dir, "clear.png", rgba.get(), IFF_PNG), 0);
   PixPtr grey = to_grey(page.pix.get());
   l_uint32 value = 0;
   pixGetPixel(grey.get(), 25, 20, &value);

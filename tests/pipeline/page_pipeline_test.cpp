@@ -45,7 +45,7 @@ std::string write_png(const PixPtr& pix, const std::string& path) {
 std::vector<std::string> outcome(const std::vector<PageResult>& pages) {
   std::vector<std::string> rows;
   for (const PageResult& p : pages)
-    rows.push_back(std::to_string(p.input_index) + "|" + p.file + "|" + std::to_string(p.page_index) + "/" +
+    rows.push_back(std::to_string(p.input_index) + "|" + p.source + "|" + std::to_string(p.page_index) + "/" +
                    std::to_string(p.page_count) + "|" + (p.ok ? "ok" : "failed: " + p.error) + "|" + p.text);
   return rows;
 }
@@ -85,7 +85,7 @@ TEST_F(PagePipeline, ResultsArriveInInputOrderAndAreTheSameForAnyThreadCount) {
   ASSERT_EQ(a.seen.size(), inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     EXPECT_EQ(a.seen[i].input_index, i);
-    EXPECT_EQ(a.seen[i].file, inputs[i]);
+    EXPECT_EQ(a.seen[i].source, inputs[i]);
   }
   EXPECT_EQ(outcome(a.seen), outcome(b.seen));
   EXPECT_FALSE(a.seen[0].text.empty()) << "a page with no text proves little about ordering";
@@ -248,8 +248,8 @@ TEST_F(PagePipeline, LineBoxesAreInTheOriginalPageEvenWhenThePageWasTurned) {
   EXPECT_EQ(r.seen[0].height, 900);
   EXPECT_EQ(r.seen[1].width, 900);
   EXPECT_EQ(r.seen[1].height, 1200);
-  const std::vector<LineText>& a = r.seen[0].lines;
-  const std::vector<LineText>& b = r.seen[1].lines;
+  const std::vector<Line>& a = r.seen[0].lines;
+  const std::vector<Line>& b = r.seen[1].lines;
   ASSERT_GE(a.size(), 5u);
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {

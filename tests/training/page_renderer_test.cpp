@@ -119,5 +119,78 @@ TEST(PageRenderer, SameSeedGivesTheSamePage) {
   EXPECT_FALSE(x.image.pixels == z.image.pixels);
 }
 
+
+/// Joined texts of a line's truth words.
+std::string joined(const std::vector<TruthWord>& words) {
+  std::string out;
+  for (const TruthWord& w : words) out += (out.empty() ? "" : " ") + w.text;
+  return out;
+}
+
+TEST(PageRenderer, WordBoxesHoldTheInkOfACleanPage) {
+  REQUIRE_FONT(kFullFont);
+  LineRenderer font(kFullFont);
+  const PageCorpus corpus(kCorpus);
+  PageOptions options;
+  options.clean = true;
+  std::mt19937 rng(7);
+  const RenderedPage page = render_page(corpus, {&font}, options, rng);
+  ASSERT_EQ(page.words.size(), page.lines.size());
+  std::vector<std::uint8_t> covered(page.image.pixels.size(), 0);
+  for (std::size_t i = 0; i < page.lines.size(); ++i) {
+    EXPECT_EQ(joined(page.words[i]), page.lines[i]);
+    for (const TruthWord& w : page.words[i]) {
+      ASSERT_FALSE(w.box.empty()) << w.text;
+      ASSERT_EQ(w.outline.size(), 4u);
+      // Every word's box is tight: ink touches (within a pixel of) each of its four sides.
+      int ink_x0 = 1 << 30, ink_y0 = 1 << 30, ink_x1 = -1, ink_y1 = -1;
+      for (int y = std::max(0, w.box.y); y < std::min(page.image.height, w.box.bottom()); ++y)
+        for (int x = std::max(0, w.box.x); x < std::min(page.image.width, w.box.right()); ++x) {
+          covered[static_cast<std::size_t>(y) * page.image.width + x] = 1;
+          if (page.image.row(y)[x] < 200) {
+            ink_x0 = std::min(ink_x0, x), ink_y0 = std::min(ink_y0, y);
+            ink_x1 = std::max(ink_x1, x), ink_y1 = std::max(ink_y1, y);
+          }
+        }
+      EXPECT_LE(ink_x0 - w.box.x, 1) << w.text;
+      EXPECT_LE(ink_y0 - w.box.y, 1) << w.text;
+      EXPECT_LE(w.box.right() - 1 - ink_x1, 1) << w.text;
+      EXPECT_LE(w.box.bottom() - 1 - ink_y1, 1) << w.text;
+    }
+  }
+  // And no ink lies outside every word box.
+  long stray = 0;
+  for (std::size_t k = 0; k < covered.size(); ++k) stray += !covered[k] && page.image.pixels[k] < 200;
+  EXPECT_EQ(stray, 0);
+}
+
+TEST(PageRenderer, WordBoxesFollowTheSheetsSkew) {
+  REQUIRE_FONT(kFullFont);
+  LineRenderer font(kFullFont);
+  const PageCorpus corpus(kCorpus);
+  PageOptions options;
+  options.max_skew_deg = 3;
+  int tested = 0;
+  for (std::uint32_t seed = 11; tested < 2 && seed < 30; ++seed) {
+    std::mt19937 rng(seed);
+    const RenderedPage page = render_page(corpus, {&font}, options, rng);
+    if (std::abs(page.skew_deg) < 1) continue;  // the boxes hardly move
+    ++tested;
+    // Most of the darkest pixels lie inside a word box; specks and noise lie anywhere.
+    std::vector<std::uint8_t> covered(page.image.pixels.size(), 0);
+    for (const auto& line : page.words)
+      for (const TruthWord& w : line)
+        for (int y = std::max(0, w.box.y); y < std::min(page.image.height, w.box.bottom()); ++y)
+          for (int x = std::max(0, w.box.x); x < std::min(page.image.width, w.box.right()); ++x)
+            covered[static_cast<std::size_t>(y) * page.image.width + x] = 1;
+    long dark = 0, inside = 0;
+    for (std::size_t k = 0; k < covered.size(); ++k)
+      if (page.image.pixels[k] < 60) ++dark, inside += covered[k];
+    ASSERT_GT(dark, 1000);
+    EXPECT_GT(static_cast<double>(inside) / dark, 0.97) << "seed " << seed;
+  }
+  EXPECT_EQ(tested, 2);
+}
+
 }  // namespace
 }  // namespace platen
