@@ -6,14 +6,15 @@
 #include <iostream>
 
 #include <malloc.h>
-#include <omp.h>
 
 #include "cli/commands.h"
+#include "recognition/openmp_guard.h"
 
 int main(int argc, char** argv) {
   // oneDNN's CPU runtime here is OpenMP; Platen parallelises with oneTBB, so each oneDNN
-  // call stays on the thread that makes it instead of multiplying threads per worker.
-  omp_set_num_threads(1);
+  // call stays on the thread that makes it instead of multiplying threads per worker (the
+  // engine guards its own work; this covers the sub-commands' calls on the main thread).
+  const platen::SingleThreadOpenMp single_thread;
   // Every page allocates and frees buffers of megabytes. By default glibc maps blocks that
   // large afresh and unmaps them on free, so the kernel faults in and zeroes new pages for
   // every page (14 % of all samples when profiled); kept in the heap, they are reused.

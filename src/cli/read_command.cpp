@@ -1,4 +1,5 @@
-// `ocr [options] IMAGE...`: option parsing and reporting for platen::run_page_pipeline.
+// `ocr [options] IMAGE...`: option parsing and reporting around platen::Engine and
+// platen::Batch (the public API, as any library user has it) and the writers of src/output.
 //
 // Everything that can make the whole run pointless (bad options, clashing output names, an
 // unusable model) is checked before the first page is read, and exits with status 2; after
@@ -14,18 +15,17 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <tbb/info.h>
-
 #include "cli/commands.h"
 #include "core/errors.h"
 #include "output/text_writer.h"
-#include "pipeline/page_pipeline.h"
-#include "recognition/recognizer.h"
+#include "platen/platen.h"
+#include "recognition/network.h"  // parse_precision
 
 namespace platen::cli {
 
@@ -37,6 +37,11 @@ namespace fs = std::filesystem;
 /// Languages with a language model or alphabet support (Tesseract codes).
 const std::vector<std::string> kKnownLanguages = {"eng", "deu", "fra", "ces", "slk", "dan",
                                                   "pol", "hun", "rus", "ukr", "bel", "bul"};
+
+/// How an input is named in messages: the path as given, "standard input" for "-".
+std::string input_display_name(const std::string& file) {
+  return file == "-" ? std::string("standard input") : file;
+}
 
 constexpr int kMinDpi = 50;
 constexpr int kMaxDpi = 2400;
@@ -144,18 +149,18 @@ void check_distinct_stems(const std::vector<std::string>& inputs, const std::str
   }
 }
 
-void print_timings(const PipelineReport& report) {
+void print_timings(const BatchReport& report) {
   auto ms = [](double s) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(1) << s * 1000.0 << " ms";
     return out.str();
   };
-  auto stages = [&](const StageTimings& t) {
+  auto stages = [&](const PageTimings& t) {
     return "decode " + ms(t.decode) + ", binarise " + ms(t.binarise) + ", deskew " + ms(t.deskew) +
            ", segment " + ms(t.segment) + ", recognise " + ms(t.recognise) + ", decode text " +
            ms(t.decode_text) + ", write " + ms(t.write) + ", total " + ms(t.total());
   };
-  StageTimings sum;
+  PageTimings sum;
   for (const PageResult& page : report.pages) {
     std::cerr << "timings: " << input_display_name(page.source) << " page " << page.page_index + 1
               << (page.ok ? "" : " (failed)") << ": " << stages(page.timings) << "\n";
@@ -210,14 +215,13 @@ int run_read(int argc, char** argv) {
     return 0;
   }
   if (vm.count("version")) {
-    std::cout << "ocr (Platen) " << PLATEN_VERSION << "\n";
+    std::cout << "ocr (Platen) " << platen::version() << "\n";
     return 0;
   }
 
-  PipelineOptions options;
-  RecognizerOptions recognizer_options;
+  EngineOptions options;
   try {
-    recognizer_options.precision = parse_precision(precision);
+    options.precision = parse_precision(precision);
     if (vm.count("files-from")) {
       std::vector<std::string> listed = read_file_list(files_from);
       inputs.insert(inputs.end(), listed.begin(), listed.end());
@@ -232,10 +236,10 @@ int run_read(int argc, char** argv) {
     if (vm.count("dpi") && (dpi < kMinDpi || dpi > kMaxDpi))
       throw UsageError("--dpi " + std::to_string(dpi) + " is not a plausible scan resolution (" +
                        std::to_string(kMinDpi) + "-" + std::to_string(kMaxDpi) + ")");
-    if (vm.count("lang")) options.decode.languages = parse_languages(languages);
+    if (vm.count("lang")) options.languages = parse_languages(languages);
     if (vm.count("no-lm")) {
       if (vm.count("lang")) throw UsageError("-l chooses language models; it cannot go with --no-lm");
-      options.decode.use_language_model = false;
+      options.use_language_model = false;
     }
     if (!output_dir.empty()) {
       check_distinct_stems(inputs, vm.count("tsv") ? ".tsv" : ".txt");
@@ -248,16 +252,23 @@ int run_read(int argc, char** argv) {
     return usage_error(e.what());
   }
 
-  options.threads = threads > 0 ? threads : tbb::info::default_concurrency();
+  options.threads = threads;  // 0: all cores
   options.single_line = vm.count("line") > 0;
-  options.prepare.dpi_override = dpi;
+  options.dpi = dpi;
+  options.model_path = model_path;
 
-  // The model is loaded before any page: without it nothing can be read.
-  std::unique_ptr<Recognizer> recognizer;
+  // The model and language models are loaded before any page: without them nothing can be read.
+  std::optional<Engine> engine;
   try {
-    if (model_path.empty()) model_path = default_model_path();
-    recognizer = std::make_unique<Recognizer>(model_path, recognizer_options);
-    recognizer->load_language_model(options.decode);
+    if (options.model_path.empty()) {
+      try {
+        options.model_path = shipped_model_path();
+      } catch (const ModelError& e) {
+        std::cerr << "ocr: " << e.what() << "; give one with --model\n";
+        return 2;
+      }
+    }
+    engine.emplace(Engine::open(options));
   } catch (const Error& e) {
     std::cerr << "ocr: " << e.what() << "\n";
     return 2;
@@ -270,16 +281,12 @@ int run_read(int argc, char** argv) {
       output_dir.empty() ? std::make_unique<TextWriter>(std::cout, form_feeds, format)
                          : std::make_unique<TextWriter>(output_dir, form_feeds, format);
 
-  const PipelineReport report = run_page_pipeline(
-      inputs, *recognizer, options,
-      [&](const PageResult& page) {
-        std::vector<LineText> lines;
-        for (const Line& l : page.lines) lines.push_back(LineText{l.box, l.text, l.confidence});
-        writer->add(PageText{page.source, page.page_index, page.page_count, page.ok, page.text, std::move(lines)});
-      },
-      [](const PageResult& page) {
-        if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
-      });
+  Batch batch(*engine);
+  batch.on_result = [&](const PageResult& page) { writer->add(page); };
+  batch.on_page_done = [](const PageResult& page) {
+    if (!page.ok) std::cerr << "ocr: " << page.error << std::endl;
+  };
+  const BatchReport report = batch.run(inputs);
 
   if (vm.count("timings")) print_timings(report);
   return report.failed == 0 ? 0 : 1;

@@ -12,16 +12,6 @@
 
 namespace platen {
 
-std::string assemble_page_text(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const std::string& line : lines) {
-    if (line.empty()) continue;
-    text += line;
-    text += '\n';
-  }
-  return text;
-}
-
 std::string output_stem(const std::string& input) {
   if (input == "-") return "stdin";
   return std::filesystem::path(input).stem().string();
@@ -29,10 +19,10 @@ std::string output_stem(const std::string& input) {
 
 std::string tsv_header() { return "page\tline\tleft\ttop\twidth\theight\tconf\ttext\n"; }
 
-std::string tsv_rows(int page_number, const std::vector<LineText>& lines) {
+std::string tsv_rows(int page_number, const std::vector<Line>& lines) {
   std::string rows;
   int number = 0;
-  for (const LineText& line : lines) {
+  for (const Line& line : lines) {
     if (line.text.empty()) continue;
     std::string text = line.text;
     std::replace(text.begin(), text.end(), '\t', ' ');
@@ -59,34 +49,36 @@ TextWriter::TextWriter(std::ostream& out, bool form_feeds, OutputFormat format)
 TextWriter::TextWriter(std::string directory, bool form_feeds, OutputFormat format)
     : directory_(std::move(directory)), form_feeds_(form_feeds), format_(format) {}
 
-void TextWriter::add(PageText page) {
+void TextWriter::add(const PageResult& page) {
   // Pages of a file arrive consecutively; anything else would silently mix two files' text.
-  const bool continues = !pages_.empty() && pages_.front().file == page.file &&
+  const bool continues = !pages_.empty() && pages_.front().source == page.source &&
                          page.page_index == static_cast<int>(pages_.size());
   const bool starts = pages_.empty() && page.page_index == 0;
   if (!continues && !starts) {
     pages_.clear();
     throw Error("internal error: page " + std::to_string(page.page_index + 1) + " of '" +
-                page.file + "' reached the text writer out of order");
+                page.source + "' reached the text writer out of order");
   }
   const bool last = page.page_index + 1 >= page.page_count;
-  pages_.push_back(std::move(page));
+  Page kept{page.source, page.page_index, page.ok, page.text, {}};
+  if (format_ == OutputFormat::tsv) kept.lines = page.lines;
+  pages_.push_back(std::move(kept));
   if (last) flush_file();
 }
 
 void TextWriter::flush_file() {
-  std::vector<PageText> pages;
+  std::vector<Page> pages;
   pages.swap(pages_);  // dropped whether or not the write below succeeds
 
   bool any_ok = false;
-  for (const PageText& p : pages) any_ok = any_ok || p.ok;
+  for (const Page& p : pages) any_ok = any_ok || p.ok;
   // No file for an input that gave nothing; on a stream it keeps its slot (below). A file
   // left by an earlier run goes: it would pass for this run's reading of the input.
   if (!any_ok && !out_) {
-    const std::string stale = output_path_for(directory_, pages.front().file, format_);
+    const std::string stale = output_path_for(directory_, pages.front().source, format_);
     std::error_code ec;
     std::filesystem::remove(stale, ec);
-    if (ec) throw Error("cannot remove the earlier output '" + stale + "' of '" + pages.front().file + "': " + ec.message());
+    if (ec) throw Error("cannot remove the earlier output '" + stale + "' of '" + pages.front().source + "': " + ec.message());
     return;
   }
 
@@ -94,7 +86,7 @@ void TextWriter::flush_file() {
   std::string content;
   if (tsv) {
     content = tsv_header();
-    for (const PageText& p : pages)
+    for (const Page& p : pages)
       if (p.ok) content += tsv_rows(p.page_index + 1, p.lines);
   } else {
     for (std::size_t i = 0; i < pages.size(); ++i) {
@@ -110,14 +102,14 @@ void TextWriter::flush_file() {
     // Flushed per file so a long batch shows progress, and a reader of a pipe gets whole files.
     out_->flush();
     wrote_to_stream_ = true;
-    if (!*out_) throw Error("cannot write the text of '" + pages.front().file + "' to the output stream");
+    if (!*out_) throw Error("cannot write the text of '" + pages.front().source + "' to the output stream");
     return;
   }
-  const std::string path = output_path_for(directory_, pages.front().file, format_);
+  const std::string path = output_path_for(directory_, pages.front().source, format_);
   try {
     write_file_atomically(path, content);
   } catch (const Error& e) {
-    throw Error("cannot write '" + path + "' (text of '" + pages.front().file + "'): " + e.what());
+    throw Error("cannot write '" + path + "' (text of '" + pages.front().source + "'): " + e.what());
   }
 }
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/grey_image.h"
+#include "platen/page_result.h"
 
 namespace platen {
 
@@ -28,24 +28,12 @@ enum class OutputFormat {
   tsv,   ///< one row per text line with its box (.tsv)
 };
 
-/// One recognised line of a page, for line-level output.
-struct LineText {
-  Box box;                 ///< bounding box on the original page (as stored in the file), px
-  std::string text;        ///< UTF-8, NFC, no '\n'
-  float confidence = 0;    ///< mean character confidence, 0–1
-};
-
 /// The TSV header row, ending in '\n' (see the format above).
 std::string tsv_header();
 
 /// The TSV rows of one page (1-based `page_number`), each ending in '\n'; lines with empty
 /// text are skipped and the others numbered 1, 2, … in order.
-std::string tsv_rows(int page_number, const std::vector<LineText>& lines);
-
-/// The text of one page from its recognised lines, top to bottom: each non-empty line followed
-/// by '\n'. Empty lines (nothing recognised in a line's box) are dropped, so a blank page
-/// gives "". Lines must not contain '\n' themselves.
-std::string assemble_page_text(const std::vector<std::string>& lines);
+std::string tsv_rows(int page_number, const std::vector<Line>& lines);
 
 /// Stem that names an input's output file: the file name without its last extension
 /// ("scans/a.tif" → "a"), or "stdin" for "-" (standard input).
@@ -54,16 +42,6 @@ std::string output_stem(const std::string& input);
 /// Output file of an input in directory mode: DIR/<stem>.txt (DIR/<stem>.tsv for TSV).
 std::string output_path_for(const std::string& directory, const std::string& input,
                             OutputFormat format = OutputFormat::text);
-
-/// One page handed to a TextWriter.
-struct PageText {
-  std::string file;    ///< input as given on the command line; "-" for standard input
-  int page_index = 0;  ///< 0-based page of `file`
-  int page_count = 1;  ///< pages of `file`; the file is complete when page_count-1 arrives
-  bool ok = true;      ///< false: the page could not be read (its text is ignored)
-  std::string text;    ///< page text, as assemble_page_text() makes it
-  std::vector<LineText> lines;  ///< the page's lines (used by the TSV format only)
-};
 
 /// Collects pages in input order and writes each input file's text once all of its pages
 /// have arrived.
@@ -91,10 +69,12 @@ class TextWriter {
   explicit TextWriter(std::string directory, bool form_feeds = true,
                       OutputFormat format = OutputFormat::text);
 
-  /// Adds the next page; pages of one file must arrive consecutively and in page order.
-  /// Writes the file when its last page arrives. Throws Error when the output cannot be
-  /// written (the message names the output file); the pending file is dropped either way.
-  void add(PageText page);
+  /// Adds the next page (a failed one, !ok, keeps its slot); pages of one input (`source`)
+  /// must arrive consecutively and in page order. Writes the file when its last page
+  /// (page_count − 1) arrives. Uses `text` (and `lines` for TSV). Throws Error when the
+  /// output cannot be written (the message names the output file); the pending file is
+  /// dropped either way.
+  void add(const PageResult& page);
 
   /// True when a file is waiting for more pages (a caller bug if still true at the end).
   bool pending() const { return !pages_.empty(); }
@@ -107,7 +87,15 @@ class TextWriter {
   bool form_feeds_;
   OutputFormat format_ = OutputFormat::text;
   bool wrote_to_stream_ = false;  ///< a page already went to the stream: next needs '\f'
-  std::vector<PageText> pages_;   ///< pages of the current file so far
+  /// Pages of the current file so far, as much of each as the format writes.
+  struct Page {
+    std::string source;
+    int page_index = 0;
+    bool ok = false;
+    std::string text;
+    std::vector<Line> lines;  ///< TSV only
+  };
+  std::vector<Page> pages_;
 };
 
 }  // namespace platen

@@ -1,10 +1,8 @@
 #include "pipeline/page_pipeline.h"
 
-#include <omp.h>
-#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
-#include <tbb/task_scheduler_observer.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -19,9 +17,9 @@
 #include <utility>
 
 #include "core/errors.h"
-#include "output/text_writer.h"
 #include "pipeline/orientation_check.h"
 #include "pipeline/page_assembly.h"
+#include "recognition/openmp_guard.h"
 
 namespace platen {
 
@@ -34,6 +32,16 @@ PageTimings& PageTimings::operator+=(const PageTimings& other) {
   decode_text += other.decode_text;
   write += other.write;
   return *this;
+}
+
+std::string assemble_page_text(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) {
+    if (line.empty()) continue;
+    text += line;
+    text += '\n';
+  }
+  return text;
 }
 
 std::string input_display_name(const std::string& file) {
@@ -99,28 +107,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// One page to process, as the input stage lists it.
-struct Job {
-  std::size_t input_index = 0;
-  std::string file;
-  int page_index = 0;
-  int page_count = 1;
-  std::optional<DecodedPage> decoded;  ///< standard input's pages, decoded in the input stage
-  double decode_seconds = 0;         ///< time already spent on this page in the input stage
-  std::string error;                 ///< set: the file failed before any page could start
-};
-
-/// Keeps OpenMP at one thread in every thread that enters the arena, including workers that
-/// only ever run the recognizer's nested parallel_for tasks and so never pass through the
-/// page stage. The OpenMP thread count is a per-thread setting, and oneDNN (OpenMP runtime
-/// here) would otherwise start a full team of threads under each oneTBB worker.
-class SingleThreadedOpenMp : public tbb::task_scheduler_observer {
- public:
-  SingleThreadedOpenMp() { observe(true); }
-  ~SingleThreadedOpenMp() override { observe(false); }
-  void on_scheduler_entry(bool /*is_worker*/) override { omp_set_num_threads(1); }
-};
-
 std::vector<std::uint8_t> read_standard_input() {
   std::vector<std::uint8_t> bytes;
   std::uint8_t buffer[1 << 16];
@@ -131,17 +117,17 @@ std::vector<std::uint8_t> read_standard_input() {
 }
 
 /// Expands one input into its page jobs (or one failed job), appended to `jobs`.
-void list_pages(std::size_t index, const std::string& file, std::deque<Job>& jobs) {
+void list_pages(std::size_t index, const std::string& file, std::deque<PageJob>& jobs) {
   const Clock::time_point start = Clock::now();
   auto page_job = [&](int page_index, int page_count) {
-    Job job;
+    PageJob job;
     job.input_index = index;
     job.file = file;
     job.page_index = page_index;
     job.page_count = page_count;
     return job;
   };
-  Job failed = page_job(0, 1);
+  PageJob failed = page_job(0, 1);
   try {
     if (file == "-") {
       // Standard input can be read only once, so its pages are decoded here rather than
@@ -151,7 +137,7 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
       const double each = seconds_since(start) / std::max<std::size_t>(1, pages.size());
       const int count = static_cast<int>(pages.size());
       for (int p = 0; p < count; ++p) {
-        Job job = page_job(p, count);
+        PageJob job = page_job(p, count);
         job.decoded = std::move(pages[p]);
         job.decode_seconds = each;
         jobs.push_back(std::move(job));
@@ -160,7 +146,7 @@ void list_pages(std::size_t index, const std::string& file, std::deque<Job>& job
     }
     const int count = count_image_pages(file);
     for (int p = 0; p < count; ++p) {
-      Job job = page_job(p, count);
+      PageJob job = page_job(p, count);
       // Counting pages reads the file once; charged to its first page's decoding.
       if (p == 0) job.decode_seconds = seconds_since(start);
       jobs.push_back(std::move(job));
@@ -270,9 +256,9 @@ Prepared settle_orientation(const DecodedPage& page, Prepared first, int detecte
 }
 
 /// Decode → prepare → segment → recognise one page. Throws on any failure of the page.
-void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions& options,
+void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options,
                   PageResult& result) {
-  StageTimings& t = result.timings;
+  PageTimings& t = result.timings;
   Clock::time_point start = Clock::now();
   DecodedPage page = job.decoded ? std::move(*job.decoded) : read_image_page(job.file, job.page_index);
   job.decoded.reset();
@@ -358,15 +344,20 @@ void process_page(Job& job, const Recognizer& recognizer, const PipelineOptions&
   result.ok = true;
 }
 
-PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions& options) {
-  // Cheap, and covers this thread even before the observer has seen it.
-  omp_set_num_threads(1);
+/// The page's fields that come from its job.
+PageResult result_for(const PageJob& job) {
   PageResult result;
   result.input_index = job.input_index;
   result.source = job.file;
   result.page_index = job.page_index;
   result.page_count = job.page_count;
   result.timings.decode = job.decode_seconds;
+  return result;
+}
+
+PageResult run_job(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options) {
+  const SingleThreadOpenMp single_thread;
+  PageResult result = result_for(job);
   std::string what = job.error;
   if (what.empty()) {
     // The page boundary: whatever goes wrong on this page stays on this page.
@@ -391,28 +382,53 @@ PageResult run_job(Job& job, const Recognizer& recognizer, const PipelineOptions
   return result;
 }
 
+/// The page's content dropped (it went to the sink), its status, size and timings kept.
+void drop_content(PageResult& result) {
+  result.text.clear();
+  result.text.shrink_to_fit();
+  result.lines.clear();
+  result.lines.shrink_to_fit();
+  result.blocks.clear();
+  result.non_text.clear();
+  result.image.reset();
+}
+
 }  // namespace
+
+PageResult read_page_job(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options) {
+  const SingleThreadOpenMp single_thread;
+  if (!job.error.empty()) throw Error(page_error_message(job.file, job.page_index, job.error));
+  PageResult result = result_for(job);
+  process_page(job, recognizer, options, result);
+  return result;
+}
 
 PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
                                  const Recognizer& recognizer, const PipelineOptions& options,
-                                 const PageSink& sink, const PageObserver& done) {
+                                 const PageSink& sink, const PageObserver& done, tbb::task_arena* arena) {
   const Clock::time_point run_start = Clock::now();
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  SingleThreadedOpenMp openmp_guard;
-  omp_set_num_threads(1);
+  std::optional<tbb::task_arena> own_arena;
+  if (!arena) {
+    own_arena.emplace(options.threads > 0 ? options.threads : tbb::info::default_concurrency());
+    arena = &*own_arena;
+  }
+  const int threads = arena->max_concurrency();
 
   PipelineReport report;
-  std::deque<Job> pending;
+  std::deque<PageJob> pending;
   std::size_t next_input = 0;
 
   // Tokens are pages in flight; twice the threads keeps workers busy while one page waits
   // its turn at the ordered output stage, and bounds how many decoded pages sit in memory.
   const std::size_t tokens = static_cast<std::size_t>(threads) * 2;
 
-  auto input = tbb::make_filter<void, std::shared_ptr<Job>>(
-      tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::shared_ptr<Job> {
+  auto input = tbb::make_filter<void, std::shared_ptr<PageJob>>(
+      tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> std::shared_ptr<PageJob> {
+        if (options.stop_requested && options.stop_requested()) {
+          report.stopped = !pending.empty() || next_input < inputs.size();
+          fc.stop();
+          return nullptr;
+        }
         while (pending.empty() && next_input < inputs.size()) {
           list_pages(next_input, inputs[next_input], pending);
           ++next_input;
@@ -421,13 +437,13 @@ PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
           fc.stop();
           return nullptr;
         }
-        auto job = std::make_shared<Job>(std::move(pending.front()));
+        auto job = std::make_shared<PageJob>(std::move(pending.front()));
         pending.pop_front();
         return job;
       });
 
-  auto page = tbb::make_filter<std::shared_ptr<Job>, std::shared_ptr<PageResult>>(
-      tbb::filter_mode::parallel, [&](std::shared_ptr<Job> job) {
+  auto page = tbb::make_filter<std::shared_ptr<PageJob>, std::shared_ptr<PageResult>>(
+      tbb::filter_mode::parallel, [&](std::shared_ptr<PageJob> job) {
         return std::make_shared<PageResult>(run_job(*job, recognizer, options));
       });
 
@@ -443,13 +459,11 @@ PipelineReport run_page_pipeline(const std::vector<std::string>& inputs,
         result->timings.write = seconds_since(start);
         if (done) done(*result);
         if (!result->ok) ++report.failed;
-        result->text.clear();
-        result->lines.clear();
-        result->blocks.clear();
+        drop_content(*result);
         report.pages.push_back(std::move(*result));
       });
 
-  tbb::parallel_pipeline(tokens, input & page & output);
+  arena->execute([&] { tbb::parallel_pipeline(tokens, input & page & output); });
   report.wall_seconds = seconds_since(run_start);
   return report;
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "platen/export.h"
 #include "platen/geometry.h"
 
 namespace platen {
@@ -113,7 +114,7 @@ struct PageTimings {
   /// Sum of the stages, seconds.
   double total() const { return decode + binarise + deskew + segment + recognise + decode_text + write; }
   /// Adds `other` stage by stage (totals over pages).
-  PageTimings& operator+=(const PageTimings& other);
+  PLATEN_API PageTimings& operator+=(const PageTimings& other);
 };
 
 /// Outcome of one page (or of a whole file that could not be opened).

@@ -615,7 +615,7 @@ LanguageModel LanguageModel::load(const std::string& models_dir,
       for (const std::string& a : available) known += (known.empty() ? "" : ", ") + a;
       throw ModelError("no language model for '" + code + "' (expected " + file_of(code) +
                        "); available: " + (known.empty() ? "none" : known) +
-                       ". Choose one of those with -l, or use --no-lm");
+                       ". Choose one of those languages, or read without a language model");
     }
     model.add(std::make_shared<LanguagePack>(LanguagePack::load(file_of(code))));
   }

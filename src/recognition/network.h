@@ -14,19 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "platen/engine.h"
 #include "recognition/model.h"
 
 namespace platen {
 
-/// Arithmetic of the inference forward pass.
-enum class Precision {
-  automatic,  ///< bf16 when cpu_has_amx_bf16() (where it is faster), else f32
-  f32,        ///< float32 throughout, as in training
-  bf16,       ///< bfloat16 weights and activations; f32 accumulation, bias and output scores
-  /// u8 activations and s8 weights (one scale per output channel), s32 accumulation, f32
-  /// output scores; needs a model with activation ranges (calibrate_activation_ranges).
-  int8,
-};
+// Precision (automatic, f32, bf16, int8): the arithmetic of the forward pass, in the public
+// <platen/engine.h> since a library caller chooses it.
 
 /// Whether oneDNN has int8 dot-product instructions (VNNI) on this CPU, where its int8
 /// convolutions are faster than f32. Honours ONEDNN_MAX_CPU_ISA.

@@ -1,6 +1,5 @@
 #include "recognition/recognizer.h"
 
-#include <omp.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -14,12 +13,14 @@
 #include <numeric>
 
 #include "core/errors.h"
+#include "core/model_location.h"
 #include "core/text.h"
 #include "recognition/ctc.h"
 #include "recognition/line_normaliser.h"
 #include "recognition/lm_decoder.h"
 #include "recognition/model.h"
 #include "recognition/network.h"
+#include "recognition/openmp_guard.h"
 
 namespace platen {
 
@@ -189,9 +190,9 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
 
   std::vector<RecognisedLine> results(images.size());
   tbb::parallel_for(std::size_t(0), batches.size(), [&](std::size_t b) {
-    // oneDNN's OpenMP team is per thread: keep each TBB worker's at one thread so the
-    // thread count stays what the caller's TBB arena allows.
-    omp_set_num_threads(1);
+    // oneDNN's OpenMP team is per thread: kept at one thread on this worker, so the thread
+    // count stays what the caller's TBB arena allows.
+    const SingleThreadOpenMp single_thread;
     Clock::time_point start = Clock::now();
     const std::vector<std::size_t>& batch = batches[b];
     const int w = packing.row_width;
@@ -223,7 +224,7 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         thread_local std::vector<float> log_probs;
         log_probs.resize(static_cast<std::size_t>(t) * C);
         log_softmax_rows(logits, log_probs.data(), t, C);
-        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), LmDecodeOptions{}, &r.char_confidences,
+        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), options.beam, &r.char_confidences,
                            &r.spans);
       } else {
         for (const DecodedSymbol& d : ctc_best_path(logits, t, C)) {
@@ -283,19 +284,17 @@ std::pair<double, double> RecognisedLine::crop_columns(const SymbolSpan& s) cons
 std::string default_model_path() {
   namespace fs = std::filesystem;
   const char* name = "platen.platen";
-  for (const char* dir : {PLATEN_SOURCE_MODEL_DIR, PLATEN_INSTALL_MODEL_DIR}) {
-    fs::path p = fs::path(dir) / name;
-    if (fs::exists(p)) return p.string();
+  const std::vector<std::string> dirs = shipped_model_dirs();
+  std::string looked;
+  for (const std::string& dir : dirs) {
+    const fs::path p = fs::path(dir) / name;
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) return p.string();
+    looked += (looked.empty() ? "" : ", ") + dir;
   }
-  // An installed binary relocated elsewhere: look beside it, ../share/platen/models.
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path p = self.parent_path().parent_path() / "share" / "platen" / "models" / name;
-    if (fs::exists(p)) return p.string();
-  }
-  throw ModelError(std::string("no model found: looked for ") + name + " in " + PLATEN_SOURCE_MODEL_DIR + " and " +
-                   PLATEN_INSTALL_MODEL_DIR + "; give one with --model");
+  throw ModelError(std::string("no model found: the shipped ") + name + " is not in " +
+                   (looked.empty() ? std::string("share/platen/models (the program's own location is unknown)") : looked) +
+                   "; reinstall Platen, or name a model file");
 }
 
 }  // namespace platen

@@ -9,6 +9,7 @@
 
 #include "core/grey_image.h"
 #include "recognition/ctc_alignment.h"
+#include "recognition/lm_decoder.h"
 #include "recognition/network.h"
 #include "recognition/word_calibration.h"
 
@@ -51,6 +52,8 @@ struct DecodeOptions {
   /// Beam search with the languages' character n-grams and word lists (lang-*.lm beside the
   /// model); false = CTC best path, the image alone.
   bool use_language_model = true;
+  /// The beam search's tuned settings (with the language model only).
+  LmDecodeOptions beam;
 };
 
 /// Settings fixed for a recognizer's lifetime.
@@ -118,8 +121,8 @@ class Recognizer {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Path of the shipped default model: next to the source tree when run from the build tree,
-/// else the install prefix's share/platen/models. Throws ModelError when neither exists.
+/// Path of the shipped default model, platen.platen in share/platen/models found from the
+/// binary's own location (see core/model_location.h). Throws ModelError naming where it looked.
 std::string default_model_path();
 
 }  // namespace platen

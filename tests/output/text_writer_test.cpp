@@ -15,14 +15,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-PageText page(const std::string& file, int index, int count, const std::string& text, bool ok = true) {
-  return PageText{file, index, count, ok, text, {}};
+PageResult page(const std::string& file, int index, int count, const std::string& text, bool ok = true) {
+  PageResult p;
+  p.source = file;
+  p.page_index = index;
+  p.page_count = count;
+  p.ok = ok;
+  p.text = text;
+  return p;
 }
 
-TEST(AssemblePageText, EveryLineEndsWithNewlineAndEmptyLinesAreDropped) {
-  EXPECT_EQ(assemble_page_text({"Dear Sir,", "", "yours"}), "Dear Sir,\nyours\n");
-  EXPECT_EQ(assemble_page_text({}), "");
-  EXPECT_EQ(assemble_page_text({"", ""}), "");
+Line line(Box box, const std::string& text, float confidence) {
+  Line l;
+  l.box = box;
+  l.text = text;
+  l.confidence = confidence;
+  return l;
 }
 
 TEST(OutputStem, DropsFolderAndLastExtensionAndNamesStandardInput) {
@@ -107,9 +115,9 @@ TEST(TextWriter, WritesOneFilePerInputAndLeavesNoTemporaryFile) {
 }
 
 TEST(Tsv, OneRowPerNonEmptyLineWithBoxConfidenceAndText) {
-  const std::vector<LineText> lines = {{Box{10, 20, 300, 30}, "Dear\tSir,", 0.9f},
-                                       {Box{10, 60, 100, 30}, "", 0.5f},
-                                       {Box{12, 100, 280, 31}, "yours", 1.0f}};
+  const std::vector<Line> lines = {line(Box{10, 20, 300, 30}, "Dear\tSir,", 0.9f),
+                                   line(Box{10, 60, 100, 30}, "", 0.5f),
+                                   line(Box{12, 100, 280, 31}, "yours", 1.0f)};
   EXPECT_EQ(tsv_header(), "page\tline\tleft\ttop\twidth\theight\tconf\ttext\n");
   EXPECT_EQ(tsv_rows(2, lines),
             "2\t1\t10\t20\t300\t30\t90.00\tDear Sir,\n"
@@ -119,10 +127,10 @@ TEST(Tsv, OneRowPerNonEmptyLineWithBoxConfidenceAndText) {
 TEST(TextWriter, TsvWritesHeaderAndEveryPagesRowsToNameDotTsv) {
   const fs::path dir = test::make_temp_dir();
   TextWriter writer(dir.string(), true, OutputFormat::tsv);
-  PageText first = page("scans/a.tif", 0, 2, "one\n");
-  first.lines = {{Box{1, 2, 3, 4}, "one", 0.5f}};
-  PageText second = page("scans/a.tif", 1, 2, "two\n");
-  second.lines = {{Box{5, 6, 7, 8}, "two", 0.25f}};
+  PageResult first = page("scans/a.tif", 0, 2, "one\n");
+  first.lines = {line(Box{1, 2, 3, 4}, "one", 0.5f)};
+  PageResult second = page("scans/a.tif", 1, 2, "two\n");
+  second.lines = {line(Box{5, 6, 7, 8}, "two", 0.25f)};
   writer.add(first);
   writer.add(second);
   EXPECT_EQ(fs::path(output_path_for("out", "a/b.jpg", OutputFormat::tsv)), fs::path("out") / "b.tsv");

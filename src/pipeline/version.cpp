@@ -1,0 +1,7 @@
+#include "platen/version.h"
+
+namespace platen {
+
+const char* version() { return PLATEN_VERSION_STRING; }
+
+}  // namespace platen
