@@ -51,6 +51,7 @@ TEST(Trainer, SmallNetworkLearnsAHandfulOfRenderedLinesToZeroCer) {
   o.threads = 1;
   o.validation_fraction = 0;
   o.augment = false;
+  o.base_mix.enabled = false;  // fine-tunes here learn the given lines alone
   o.seed = 3;
   std::vector<std::string> log;
   train(o, [&](const std::string& line) { log.push_back(line); });
@@ -103,6 +104,7 @@ TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
   o.threads = 1;
   o.validation_fraction = 0;
   o.augment = false;
+  o.base_mix.enabled = false;  // fine-tunes here learn the given lines alone
   o.seed = 5;
 
   // A base model that has learnt a little of "l n o s" and space, and has no ß.
