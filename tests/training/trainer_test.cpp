@@ -114,6 +114,7 @@ TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
   Model::initialise(Alphabet(U" lnos"), NetworkSpec::parse(spec), kLineHeight, 5).save(work + "/init.platen");
   o.sources = {{base_dir, 1.0}};
   o.init_model = work + "/init.platen";
+  o.base_mix.enabled = false;  // these fine-tunes learn the given lines alone
   o.output_model = work + "/base.platen";
   o.max_iterations = 200;
   train(o, [](const std::string&) {});
@@ -125,6 +126,7 @@ TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
   std::vector<GreyImage> images = render_lines(texts, new_dir);
   o.sources = {{new_dir, 1.0}};
   o.init_model = work + "/base.platen";
+  o.base_mix.enabled = false;  // these fine-tunes learn the given lines alone
   o.output_model = work + "/tuned.platen";
   o.extend_alphabet = true;
   o.max_iterations = 150;
@@ -156,6 +158,7 @@ TEST(Trainer, ResumeKeepsTheExtendedAlphabetAndCanExtendItFurther) {
   TrainOptions o;
   o.sources = {{first, 1.0}};
   o.init_model = work + "/ab.platen";
+  o.base_mix.enabled = false;  // these fine-tunes learn the given lines alone
   o.extend_alphabet = true;
   o.output_model = work + "/r.platen";
   o.network = spec;
