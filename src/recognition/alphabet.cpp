@@ -28,6 +28,9 @@ Alphabet Alphabet::standard() {
   s += U"ЁёІіЇїЄєҐґЎў";
   // Typographic punctuation and typewriter extras.
   s += U"–—„“”‘’«»№§°½…£";
+  // Pre-reform Russian orthography (émigré archives): ѣ ѳ ѵ (і and ъ are above). Last, so
+  // that models made before keep their class numbers (Model::extend_alphabet adds these).
+  s += U"ѢѣѲѳѴѵ";
   return Alphabet(s);
 }
 

@@ -18,7 +18,8 @@ class Alphabet {
 
   /// The default alphabet: printable ASCII; Latin letters with the diacritics of en de fr cs
   /// sk da pl hu; Russian, Ukrainian, Belarusian and Bulgarian Cyrillic; typographic
-  /// punctuation (– — „ “ ” ‘ ’ « » № §).
+  /// punctuation (– — „ “ ” ‘ ’ « » № §); the pre-reform Russian ѣ ѳ ѵ (last, so older models
+  /// keep their class numbers).
   static Alphabet standard();
 
   /// Number of classes including the blank.

@@ -243,7 +243,6 @@ int padded_width(int width, int quantum) { return (width + quantum - 1) / quantu
 NetworkRunner::NetworkRunner(const Model& model, int batch, int width, bool training, ActivationArena* arena,
                              Precision precision, PackedWeights* packed)
     : impl_(std::make_unique<Impl>()) {
-  if (arena && training) throw Error("an activation arena is for inference runners only");
   if (packed && training) throw Error("packed weights are for inference runners only");
   const Precision resolved =
       training && precision == Precision::automatic ? Precision::f32 : resolve_precision(precision, model);
@@ -382,7 +381,7 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
       m.acts.push_back(new_memory(dst_md));
       L.fwd_args = {{DNNL_ARG_SRC, li == 0 && m.input_low ? m.input_low : m.acts[li]}, {DNNL_ARG_DST, m.acts[li + 1]}};
       if (training) {
-        L.workspace = memory(L.pool_pd.workspace_desc(), eng);
+        L.workspace = new_memory(L.pool_pd.workspace_desc());
         L.fwd_args[DNNL_ARG_WORKSPACE] = L.workspace;
       }
       h = oh;
@@ -396,7 +395,7 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
 
   if (training) {
     m.diffs.resize(m.acts.size());
-    for (std::size_t i = 1; i < m.acts.size(); ++i) m.diffs[i] = memory(m.acts[i].get_desc(), eng);
+    for (std::size_t i = 1; i < m.acts.size(); ++i) m.diffs[i] = new_memory(m.acts[i].get_desc());
     for (std::size_t i = 0; i < m.layers.size(); ++i) {
       Layer& L = m.layers[i];
       memory::desc src_md = m.acts[i].get_desc(), dst_md = m.acts[i + 1].get_desc();
@@ -415,7 +414,7 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
               dnnl::eltwise_backward::desc(dnnl::algorithm::eltwise_relu_use_dst_for_bwd, dst_md, dst_md, 0.0f),
               eng, hint);
           L.relu_bwd = dnnl::eltwise_backward(pd);
-          L.diff_pre = memory(dst_md, eng);
+          L.diff_pre = new_memory(dst_md);
         }
         dnnl::convolution_backward_weights::primitive_desc bw_pd(
             dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src_md, w_any, b_md,
@@ -448,7 +447,7 @@ void NetworkRunner::Impl::build(const Model& model, int batch_size, int net_widt
       }
     }
     // Layer 0's input gradient is never needed, but pooling at layer 0 would still want one.
-    if (!m.layers.empty() && !m.layers[0].is_conv) m.diffs[0] = memory(m.acts[0].get_desc(), eng);
+    if (!m.layers.empty() && !m.layers[0].is_conv) m.diffs[0] = new_memory(m.acts[0].get_desc());
   }
 }
 
@@ -494,13 +493,23 @@ void NetworkRunner::set_weights(const Model& model) {
 float* NetworkRunner::input() {
   Impl& m = *impl_;
   if (m.arena) {
-    // Slot i holds acts[i]; the bf16 copy of the input takes the slot after the logits.
-    // Grow every slot first, then bind: growing may move a slot's buffer.
-    const std::size_t n = m.acts.size();
-    for (std::size_t i = 0; i < n; ++i) m.arena->buffer(i, m.acts[i].get_desc().get_size());
-    if (m.input_low) m.arena->buffer(n, m.input_low.get_desc().get_size());
-    for (std::size_t i = 0; i < n; ++i) m.acts[i].set_data_handle(m.arena->buffer(i, 0));
-    if (m.input_low) m.input_low.set_data_handle(m.arena->buffer(n, 0));
+    // Slot i holds acts[i]; the bf16 copy of the input takes the slot after the logits; a
+    // training runner's gradients, ReLU gradients and pooling workspaces follow. Grow every
+    // slot first, then bind: growing may move a slot's buffer.
+    const std::size_t n = m.acts.size(), layers = m.layers.size();
+    std::vector<std::pair<memory*, std::size_t>> bound;  // memory, slot
+    for (std::size_t i = 0; i < n; ++i) bound.emplace_back(&m.acts[i], i);
+    if (m.input_low) bound.emplace_back(&m.input_low, n);
+    if (m.training) {
+      for (std::size_t i = 0; i < n; ++i)
+        if (m.diffs[i]) bound.emplace_back(&m.diffs[i], n + 1 + i);
+      for (std::size_t l = 0; l < layers; ++l) {
+        if (m.layers[l].diff_pre) bound.emplace_back(&m.layers[l].diff_pre, 2 * n + 1 + l);
+        if (m.layers[l].workspace) bound.emplace_back(&m.layers[l].workspace, 2 * n + 1 + layers + l);
+      }
+    }
+    for (auto& [mem, slot] : bound) m.arena->buffer(slot, mem->get_desc().get_size());
+    for (auto& [mem, slot] : bound) mem->set_data_handle(m.arena->buffer(slot, 0));
   }
   return static_cast<float*>(m.acts[0].get_data_handle());
 }

@@ -47,7 +47,7 @@ Precision parse_precision(const std::string& text);
 /// "f32", "bf16", "int8" or "auto".
 const char* precision_name(Precision precision);
 
-/// Activation buffers shared by the inference runners of one thread. Runners of different
+/// Activation buffers shared by the runners of one thread (inference, or training). Runners of different
 /// width classes hold batches of about the same number of columns, so one set of buffers
 /// serves them all and memory stays flat however many width classes a page has. Not
 /// thread-safe: one arena per thread.
@@ -97,8 +97,10 @@ class NetworkRunner {
   /// backward weights, pooling and ReLU backward). Throws ModelError on a bad layout, Error
   /// for bf16 with `training` (automatic means f32 there), and dnnl::error if oneDNN cannot
   /// build a primitive (e.g. bf16 on a CPU without AVX-512).
-  /// With an `arena` (inference only), activations live in the arena's buffers, bound anew
-  /// by each input() call; the arena must outlive the runner.
+  /// With an `arena`, activations (and for `training` their gradients and the pooling
+  /// workspaces) live in the arena's buffers, bound anew by each input() call; the arena must
+  /// outlive the runner. Runners sharing an arena must run one at a time, each from its
+  /// input() through its backward(): the trainer's width classes then cost one set of buffers.
   /// With `packed` (inference only), weights come from that cache instead of a copy of the
   /// runner's own; the cache must outlive the runner, and set_weights() is refused.
   /// `precision`: Precision::automatic is resolved by resolve_precision(), and falls back to

@@ -57,7 +57,12 @@ std::string document_of(const std::string& image_path) {
   return stem;
 }
 
-std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCounts* counts) {
+GreyImage line_image(const LineSample& line) {
+  if (!line.image.empty() || line.path.find('#') != std::string::npos) return line.image;
+  return read_grey_image(line.path);
+}
+
+std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCounts* counts, bool keep_images) {
   std::vector<std::string> paths;
   for (std::string& image : list_line_images(dir)) {
     fs::path xml = image;
@@ -75,7 +80,8 @@ std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCount
       LineSample s;
       s.path = paths[i];
       s.text = utf8_to_utf32(read_ground_truth(paths[i]));
-      s.image = read_grey_image(paths[i]);
+      s.image = read_grey_image(paths[i]);  // read even when not kept: an unreadable line is skipped here
+      if (!keep_images) s.image = GreyImage();
       s.document = document_of(paths[i]);
       samples[i] = std::move(s);
       ok[i] = 1;

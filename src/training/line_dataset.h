@@ -12,7 +12,7 @@ namespace platen {
 
 /// One line image with its transcription.
 struct LineSample {
-  GreyImage image;
+  GreyImage image;       ///< empty for a line image read without keeping it: see line_image()
   std::u32string text;   ///< NFC; fitted to the model's alphabet once fit_lines_to_alphabet ran
   std::string document;  ///< the page/document the line came from (held out together)
   std::string path;      ///< image file, or "PAGE.xml#LINE-ID" for a line of an ALTO page
@@ -44,7 +44,16 @@ struct LineFolderCounts {
 /// TextLine's polygon, `document` = the page). A folder may hold both. Throws DataError when
 /// `dir` is not a folder, holds neither, or an ALTO file is unusable (malformed, not ALTO,
 /// sized for another image); ImageError when an ALTO file's page image cannot be read.
-std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCounts* counts = nullptr);
+/// With `keep_images` false, line image files are read (so unreadable ones are skipped and
+/// counted) but not kept: LineSample::image stays empty and line_image() reads it again when
+/// needed, so a trainer holds tens of thousands of lines in a few MB. Lines of ALTO pages
+/// always keep their crops.
+std::vector<LineSample> read_line_folder(const std::string& dir, LineFolderCounts* counts = nullptr,
+                                         bool keep_images = true);
+
+/// The image of `line`: its kept image, else its file read again (read_grey_image). Throws
+/// ImageError when that file can no longer be read.
+GreyImage line_image(const LineSample& line);
 
 /// Passes each line's text through fit_to_alphabet (text_corpus.h) and removes the lines
 /// whose text still has symbols outside `alphabet`, or is empty. Returns how many it removed.

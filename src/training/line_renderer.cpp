@@ -1,5 +1,7 @@
 #include "training/line_renderer.h"
 
+#include <unicode/normalizer2.h>
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_OUTLINE_H
@@ -9,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -400,6 +403,12 @@ LineStyle sample_line_style(std::mt19937& rng) {
     s.ink_spread = r < 0.1 ? -0.03 : (r < 0.45 ? 0.0 : uniform(rng, 0.02, 0.07));
   }
   s.underline_rate = 0.03;
+  // Uneven strikes, and accents from a dead key (most Czech, Slovak, Polish, Hungarian and
+  // German typewriters struck some or all of their accents separately, slightly offset).
+  s.partial_strike_rate = chance(rng, 0.3) ? uniform(rng, 0.02, 0.12) : 0.0;
+  s.partial_strike_depth = uniform(rng, 0.55, 0.9);
+  s.separate_accent_rate = chance(rng, 0.45) ? uniform(rng, 0.5, 1.0) : 0.0;
+  s.accent_offset = uniform(rng, 0.02, 0.1);
 
   s.blur_sigma = uniform(rng, 0.25, 0.9);
   s.paper_tone = chance(rng, 0.12) ? static_cast<int>(uniform(rng, 240, 256))
@@ -418,6 +427,9 @@ LineStyle sample_line_style(std::mt19937& rng) {
     s.ink_spread = chance(rng, 0.7) ? uniform(rng, 0.03, 0.08) : 0.0;
     s.ribbon_texture = uniform(rng, 0.15, 0.45);
     s.strike_variation = uniform(rng, 0.08, 0.2);
+    // A carbon takes the blow through the top sheet: uneven impressions lose parts of letters.
+    s.partial_strike_rate = uniform(rng, 0.08, 0.3);
+    s.partial_strike_depth = uniform(rng, 0.6, 0.92);
   } else if (heavy) {
     s.ink_density = 1.0;
     s.ink_tone = static_cast<int>(uniform(rng, 0, 40));
@@ -430,6 +442,7 @@ LineStyle sample_line_style(std::mt19937& rng) {
     s.ribbon_texture = uniform(rng, 0.25, 0.45);
     s.strike_variation = uniform(rng, 0.08, 0.2);
     s.edge_roughness = uniform(rng, 0.3, 0.6);
+    s.partial_strike_rate = uniform(rng, 0.05, 0.2);
   } else if (bilevel) {
     s.paper_tone = 255;
     s.ink_tone = 0;
@@ -565,7 +578,46 @@ struct Strike {
   double density = 1;    ///< ink laid down, 0–1
   bool filled = false;   ///< counters clogged with old ink
   bool broken = false;   ///< strokes with gaps (worn type, dry ribbon)
+  /// Uneven impression: the ink falls off along (fade_dx, fade_dy), a unit direction, losing
+  /// up to `fade_depth` at the far side of the glyph (0 = an even strike).
+  double fade_depth = 0, fade_dx = 0, fade_dy = 0;
 };
+
+/// The spacing accent a typewriter's dead key prints for the combining mark `mark`
+/// (´ for U+0301 and so on), 0 when there is none.
+char32_t spacing_accent(char32_t mark) {
+  switch (mark) {
+    case 0x0301: return 0x00B4;  // acute: á é í ó ú ý ĺ ŕ ć ń ś ź
+    case 0x0300: return 0x0060;  // grave
+    case 0x0302: return 0x02C6;  // circumflex
+    case 0x030C: return 0x02C7;  // caron: č ě ň ř š ž
+    case 0x030A: return 0x02DA;  // ring: ů å
+    case 0x0308: return 0x00A8;  // diaeresis: ä ö ü ë ï ÿ
+    case 0x0328: return 0x02DB;  // ogonek: ą ę
+    case 0x030B: return 0x02DD;  // double acute: ő ű
+    case 0x0306: return 0x02D8;  // breve: й ў
+    case 0x0307: return 0x02D9;  // dot above: ż
+    default: return 0;
+  }
+}
+
+/// A precomposed letter as a typewriter's dead key typed it: (bare letter, spacing accent),
+/// from its canonical decomposition; (0, 0) for letters of one strike. ď ť ľ Ľ keep their
+/// own key (their caron is an apostrophe beside the letter).
+std::pair<char32_t, char32_t> accent_parts(char32_t c) {
+  if (c < 0xC0) return {0, 0};
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  icu::UnicodeString parts;
+  if (U_FAILURE(status) || !nfd->getDecomposition(static_cast<UChar32>(c), parts) || parts.countChar32() != 2)
+    return {0, 0};
+  const auto base = static_cast<char32_t>(parts.char32At(0));
+  const auto mark = static_cast<char32_t>(parts.char32At(parts.moveIndex32(0, 1)));
+  const char32_t accent = spacing_accent(mark);
+  if (!accent || (mark == 0x030C && std::u32string_view(U"dtlL").find(base) != std::u32string_view::npos))
+    return {0, 0};
+  return {base, accent};
+}
 
 /// Applies one strike's damage to a copy of its glyph and adds its ink to the canvas with its
 /// pen position and baseline rounded to whole canvas pixels.
@@ -578,7 +630,7 @@ void draw_strike(const GlyphBitmap& glyph, const Strike& s, double x_height, Flo
   FloatImage damaged;
   const float* src = glyph.coverage.data();
   int gw = glyph.width, gh = glyph.height;
-  if (s.filled || s.broken) {
+  if (s.filled || s.broken || s.fade_depth > 0) {
     damaged = FloatImage(gw + 2 * pad, gh + 2 * pad);
     for (int y = 0; y < gh; ++y)
       std::copy(src + static_cast<std::size_t>(y) * gw, src + static_cast<std::size_t>(y + 1) * gw,
@@ -616,6 +668,17 @@ void draw_strike(const GlyphBitmap& glyph, const Strike& s, double x_height, Flo
           break;
         }
       }
+    }
+    if (s.fade_depth > 0) {
+      // Uneven impression: ink falls off linearly along the fade direction, from none lost at
+      // the glyph's near edge to fade_depth lost at its far edge.
+      const double cx = 0.5 * (g.width - 1), cy = 0.5 * (g.height - 1);
+      const double reach = 0.5 * (std::abs(s.fade_dx) * g.width + std::abs(s.fade_dy) * g.height) + 1e-6;
+      for (int y = 0; y < g.height; ++y)
+        for (int x = 0; x < g.width; ++x) {
+          const double t = ((x - cx) * s.fade_dx + (y - cy) * s.fade_dy) / reach;  // -1 … 1
+          g.v[static_cast<std::size_t>(y) * g.width + x] *= static_cast<float>(1 - s.fade_depth * clamp(0.5 * (t + 1), 0, 1));
+        }
     }
     src = g.v.data();
     gw = g.width;
@@ -729,15 +792,52 @@ void LineRenderer::draw_text(const std::u32string& text, double pen_x, double ba
     s.density = clamp(base_density + k.density + normal(rng, 0, style.strike_variation), 0.6, 1.25);
     s.filled = chance(rng, style.filled_rate);
     s.broken = chance(rng, style.broken_rate);
+    if (chance(rng, style.partial_strike_rate)) {
+      const double angle = uniform(rng, 0, 2 * kPi);
+      s.fade_dx = std::cos(angle);
+      s.fade_dy = std::sin(angle);
+      s.fade_depth = clamp(style.partial_strike_depth + normal(rng, 0, 0.05), 0, 0.95);
+    }
+    // A dead-key accent: the bare letter here, the accent as a strike of its own below.
+    char32_t accent = 0;
+    if (style.separate_accent_rate > 0 && !is_space(s.c)) {
+      const auto parts = accent_parts(s.c);
+      if (parts.first && chance(rng, style.separate_accent_rate) && has_glyph(parts.first) && has_glyph(parts.second)) {
+        s.c = parts.first;
+        accent = parts.second;
+      }
+    }
     if (!is_space(s.c)) {
       const GlyphBitmap& g = glyph(s.c, canvas);
       draw_strike(g, s, X, canvas.ink, rng);
       // The bitmap's box where draw_strike put it (filled type grows by less than a pixel).
-      auto box_at = [&](const Strike& at) {
-        const double x0 = std::lround(at.x) + g.left, y0 = std::lround(at.y) - g.top;
-        return GlyphPlacement{i, s.c, x0, y0, x0 + g.width, y0 + g.height};
+      auto box_of = [&](const GlyphBitmap& b, const Strike& at) {
+        const double x0 = std::lround(at.x) + b.left, y0 = std::lround(at.y) - b.top;
+        return GlyphPlacement{i, text[i], x0, y0, x0 + b.width, y0 + b.height};
       };
+      auto box_at = [&](const Strike& at) { return box_of(g, at); };
       GlyphPlacement placed = box_at(s);
+      if (accent) {
+        const GlyphBitmap& mark = glyph(accent, canvas);
+        Strike a;
+        a.c = accent;
+        a.density = clamp(s.density + normal(rng, 0, style.strike_variation), 0.6, 1.25);
+        // Centred on the letter's ink, then offset: the carriage and the key never line up.
+        a.x = s.x + (g.left + 0.5 * g.width) - (mark.left + 0.5 * mark.width) +
+              normal(rng, 0, style.accent_offset * X);
+        a.y = s.y + normal(rng, 0, 0.5 * style.accent_offset * X);
+        // Spacing accents sit over a small letter; over a capital the typist's accent lands
+        // anywhere from touching the capital's top to clear above it.
+        const double lift = g.top - X;
+        if (lift > 0.15 * X && accent != 0x02DB) a.y -= lift * uniform(rng, 0.5, 1.1);
+        draw_strike(mark, a, X, canvas.ink, rng);
+        // The character's box holds its accent too.
+        if (mark.width > 0 && mark.height > 0) {
+          const GlyphPlacement m = box_of(mark, a);
+          placed.x0 = std::min(placed.x0, m.x0), placed.y0 = std::min(placed.y0, m.y0);
+          placed.x1 = std::max(placed.x1, m.x1), placed.y1 = std::max(placed.y1, m.y1);
+        }
+      }
       if (chance(rng, style.overstrike_rate)) {
         Strike again = s;
         again.x += uniform(rng, 0.03, 0.08) * X;

@@ -53,6 +53,17 @@ struct LineStyle {
   double ink_spread = 0;         ///< radius of grey dilation (> 0, ink bleeding) or erosion (< 0), x-heights
   double edge_roughness = 0;     ///< raggedness of stroke edges (ink wicking into paper fibres), 0–1
   double underline_rate = 0;     ///< chance that one word is underlined with typed '_' strikes
+  /// Share of strikes where the type hit the paper unevenly (a tilted typebar, a faint
+  /// carbon): the ink fades across the glyph so that a part of the letter (a side, the top or
+  /// the bottom) nearly vanishes while the rest prints, 0–1.
+  double partial_strike_rate = 0;
+  double partial_strike_depth = 0.8;  ///< ink lost at the faint edge of such a strike, 0–0.95
+  /// Share of accented letters (á č ů ö ą ő …) typed as typewriters did: the bare letter, then
+  /// the accent struck separately from a dead key (the font's spacing accent, ´ ˇ ˚ ¨ ˛ ˝ …),
+  /// placed with its own offset and ink, over capitals at a height between the x-height and
+  /// above the capital. Letters whose font lacks the spacing accent print precomposed.
+  double separate_accent_rate = 0;
+  double accent_offset = 0.06;   ///< SD of the accent strike's offset from the letter's centre, x-heights
   // --- Scan -----------------------------------------------------------------------------
   double blur_sigma = 0;         ///< Gaussian blur of the ink, scan px
   int paper_tone = 255;          ///< mean paper grey, 0–255

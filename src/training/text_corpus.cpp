@@ -106,8 +106,9 @@ struct Language {
   const char* dictionary;                   ///< Hunspell base name under hunspell_dir
 };
 
-/// The archive's languages (en de fr cs da sk) weigh most; pl hu and the Cyrillic languages
-/// (about a fifth of the lines together) are there for the alphabet's coverage.
+/// The archive's languages (en de fr cs da sk) weigh most of the Latin lines; pl hu are there
+/// for the alphabet's coverage; the Cyrillic languages make about a third of all lines, since
+/// Cyrillic is read worst (and Latin look-alikes inside it are the commonest error).
 const std::vector<Language>& languages() {
   static const std::vector<Language> table = {
       {"en", "eng", 13, {""}, {"art", "ascii-art"}, "en_US"},
@@ -118,10 +119,12 @@ const std::vector<Language>& languages() {
       {"sk", "slk", 7, {"cs/klasik-sk"}, {}, "sk_SK"},
       {"pl", "pol", 6, {"pl"}, {}, "pl_PL"},
       {"hu", "hun", 6, {}, {}, "hu_HU"},
-      {"ru", "rus", 8, {"ru"}, {}, "ru_RU"},
-      {"uk", "ukr", 5, {}, {}, "uk_UA"},
+      // Cyrillic, about a third of the lines: Russian most (the émigré and Soviet papers),
+      // Ukrainian and Bulgarian, Belarusian least.
+      {"ru", "rus", 22, {"ru"}, {}, "ru_RU"},
+      {"uk", "ukr", 8, {}, {}, "uk_UA"},
       {"be", "bel", 4, {}, {}, "be_BY"},
-      {"bg", "bul", 5, {"bg"}, {}, "bg_BG"},
+      {"bg", "bul", 7, {"bg"}, {}, "bg_BG"},
   };
   return table;
 }
@@ -661,6 +664,182 @@ std::string synthetic_line(const std::vector<std::string>& words, const std::str
   return line;
 }
 
+
+std::string cyrillic_office_line(const std::vector<std::string>& words, const std::string& language,
+                                 int target_chars, std::mt19937& rng) {
+  static const std::vector<std::string> surnames = {
+      "Иванов", "Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Новиков",
+      "Морозов", "Волков", "Чехов", "Толстой", "Бунин", "Милюков", "Струве", "Деникин", "Врангель",
+      "Шевченко", "Франко", "Коваленко", "Бондаренко", "Ткаченко", "Мельник", "Купала", "Колас",
+      "Богданович", "Вазов", "Ботев", "Димитров", "Георгиев", "Петкова", "Иванова", "Орлова",
+      "Набоков", "Керенский", "Гучков", "Маклаков", "Зайцев", "Ремизов", "Цветаева", "Ходасевич"};
+  static const std::vector<std::string> abbreviations = {
+      "т.к.", "т. к.", "т.е.", "т. е.", "г.", "гг.", "№", "тов.", "гр.", "и т.д.", "и т. д.", "и т.п.",
+      "и т. п.", "см.", "стр.", "с.г.", "п.", "ст.", "обл.", "р-н", "зам.", "пред.", "нач.", "ген.",
+      "полк.", "кап.", "проф.", "д-р", "ок.", "т.н.", "т. н.", "вх.", "исх.", "ул.", "д.", "кв.", "им.",
+      "руб.", "коп.", "млн.", "тыс.", "в.", "вв.", "н.ст.", "ст.ст.", "б.", "м.б.", "и др."};
+  static const std::vector<std::string> cyrillic_acronyms = {
+      "СССР", "РСФСР", "НКВД", "ОГПУ", "ВКП(б)", "ЦК", "ВЦИК", "СНК", "УССР", "БССР", "РККА", "США",
+      "ООН", "РОВС", "НТС", "МИД", "ЦК ВКП(б)", "ЗАГС", "ГПУ", "КГБ", "РСДРП", "ВЧК", "БКП", "ЮНРРА"};
+  static const std::vector<std::string> latin = {
+      "UNRRA", "USA", "YMCA", "IRO", "NATO", "BBC", "ILO", "UNESCO", "SS", "DP", "USSR", "ABC", "S.A.",
+      "Ltd.", "GmbH", "de facto", "de jure", "status quo", "post scriptum", "P.S.", "N.B.", "via",
+      "pro forma", "curriculum vitae", "persona non grata", "Siemens", "Paris", "Berlin", "Praha",
+      "New York", "Times", "Le Monde", "Dr.", "Mr.", "Prof.", "Inc.", "et cetera", "a priori"};
+  static const std::vector<std::string> headings = {
+      "СЕКРЕТНО", "ПРОТОКОЛ", "СПРАВКА", "ПРИКАЗ", "ЗАЯВЛЕНИЕ", "ДОКЛАД", "СОВЕРШЕННО СЕКРЕТНО",
+      "ВЫПИСКА", "РАСПОРЯЖЕНИЕ", "ПИСЬМО", "ОТЧЕТ", "АКТ", "ДОВІДКА", "ЗАЯВА", "ПРОТОКОЛ №"};
+  const std::string letters = "АБВГДЕЖЗИКЛМНОПРСТФХЦЧШЭЮЯ";
+  const std::u32string initials = utf8_to_utf32(letters);
+  auto initial = [&] { return utf32_to_utf8(std::u32string(1, initials[pick(rng, initials.size())])) + "."; };
+  auto name = [&] {
+    const std::string surname = choose(surnames, rng);
+    const std::string a = initial(), b = initial();
+    switch (between(rng, 0, 5)) {
+      case 0: return a + " " + b + " " + surname;
+      case 1: return a + b + " " + surname;
+      case 2: return surname + " " + a + b;
+      case 3: return surname + " " + a + " " + b;
+      case 4: return a + " " + surname;
+      default: return to_upper(surname) + " " + a + b;
+    }
+  };
+  auto word = [&] {
+    if (words.empty()) return std::string("дело");
+    const std::string w = choose(words, rng);
+    return chance(rng, 0.2) ? upper_first(w) : w;
+  };
+  std::vector<std::string> tokens;
+  std::size_t len = 0;
+  auto add = [&](std::string t) {
+    len += length(t) + (tokens.empty() ? 0 : 1);
+    tokens.push_back(std::move(t));
+  };
+  if (chance(rng, 0.12)) add(choose(headings, rng) + (chance(rng, 0.5) ? " " + std::to_string(between(rng, 1, 300)) : ""));
+  while (len < static_cast<std::size_t>(target_chars)) {
+    const double r = uniform01(rng);
+    if (r < 0.42) {
+      add(word());
+    } else if (r < 0.52) {
+      add(name());
+    } else if (r < 0.64) {
+      add(choose(abbreviations, rng));
+    } else if (r < 0.70) {
+      add(choose(cyrillic_acronyms, rng));
+    } else if (r < 0.76) {
+      add(choose(latin, rng));
+    } else if (r < 0.81) {
+      const std::string numeral = roman(between(rng, 1, 12));
+      switch (between(rng, 0, 3)) {
+        case 0: add(std::string(chance(rng, 0.5) ? "XIX" : "XX") + (chance(rng, 0.5) ? " в." : " века")); break;
+        case 1: add("гл. " + numeral); break;
+        case 2: add("т. " + numeral); break;
+        default: add(numeral + (chance(rng, 0.5) ? " съезд" : " отдел"));
+      }
+    } else if (r < 0.87) {
+      switch (between(rng, 0, 4)) {
+        case 0: add("№ " + std::to_string(between(rng, 1, 999))); break;
+        case 1: add("№" + std::to_string(between(rng, 1, 99)) + "/" + std::to_string(between(rng, 1, 40))); break;
+        case 2: add(std::to_string(between(rng, 1900, 1950)) + " г."); break;
+        case 3: add(std::to_string(between(rng, 1, 31)) + "-го"); break;
+        default: add(grouped(random_amount(rng), language, rng));
+      }
+    } else if (r < 0.92) {
+      add(chance(rng, 0.6) ? date(language, rng) : amount(language, rng));
+    } else if (!tokens.empty()) {
+      static const std::vector<std::string> marks = {",", ",", ".", ";", ":", " –", " —"};
+      const std::string& m = choose(marks, rng);
+      tokens.back() += m;
+      len += length(m);
+    }
+  }
+  if (!tokens.empty() && chance(rng, 0.5)) tokens.back() += ".";
+  std::string line;
+  for (const auto& t : tokens) line += (line.empty() ? "" : " ") + t;
+  return line;
+}
+
+std::string pre_reform_spelling(const std::string& line) {
+  // Stems (lower case, matched at the start of a word) and their old spelling.
+  static const std::vector<std::pair<std::u32string, std::u32string>> stems = {
+      {U"хлеб", U"хлѣб"}, {U"бел", U"бѣл"}, {U"дел", U"дѣл"}, {U"мест", U"мѣст"}, {U"врем", U"врѣм"},
+      {U"человек", U"человѣк"}, {U"лес", U"лѣс"}, {U"свет", U"свѣт"}, {U"цвет", U"цвѣт"},
+      {U"вмест", U"вмѣст"}, {U"совет", U"совѣт"}, {U"ответ", U"отвѣт"}, {U"обед", U"обѣд"},
+      {U"побед", U"побѣд"}, {U"сосед", U"сосѣд"}, {U"лет", U"лѣт"}, {U"вер", U"вѣр"}, {U"ветер", U"вѣтер"},
+      {U"след", U"слѣд"}, {U"смел", U"смѣл"}, {U"сеч", U"сѣч"}, {U"мер", U"мѣр"}, {U"нем", U"нѣм"},
+      {U"бед", U"бѣд"}, {U"бег", U"бѣг"}, {U"вед", U"вѣд"}, {U"цел", U"цѣл"}, {U"пес", U"пѣс"},
+      {U"рек", U"рѣк"}, {U"снег", U"снѣг"}, {U"федор", U"ѳедор"}, {U"фом", U"ѳом"},
+      {U"марф", U"марѳ"}, {U"афин", U"аѳин"}, {U"арифмет", U"ариѳмет"}, {U"орфограф", U"орѳограф"},
+      {U"кафедр", U"каѳедр"}, {U"тимофе", U"тимоѳе"}, {U"миф", U"миѳ"}, {U"синод", U"сѵнод"}};
+  // Whole words.
+  static const std::vector<std::pair<std::u32string, std::u32string>> whole = {
+      {U"где", U"гдѣ"}, {U"здесь", U"здѣсь"}, {U"нет", U"нѣт"}, {U"две", U"двѣ"}, {U"тебе", U"тебѣ"},
+      {U"себе", U"себѣ"}, {U"мне", U"мнѣ"}, {U"везде", U"вездѣ"}, {U"миро", U"мѵро"}, {U"ведь", U"вѣдь"}};
+  static const std::u32string hard = U"бвгджзклмнпрстфхцчшщ", vowels = U"аеёиоуыэюяй";
+  auto lower = [](char32_t c) -> char32_t {
+    if (c >= 0x0410 && c <= 0x042F) return c + 0x20;
+    if (c == 0x0401) return 0x0451;
+    return c;
+  };
+  auto is_upper = [](char32_t c) { return (c >= 0x0410 && c <= 0x042F) || c == 0x0401; };
+  auto cyrillic_letter = [](char32_t c) { return (c >= 0x0400 && c <= 0x04FF); };
+  // Old letters in the case of the letter they replace.
+  auto cased = [](char32_t old, bool upper) -> char32_t {
+    if (!upper) return old;
+    switch (old) {
+      case U'ѣ': return U'Ѣ';
+      case U'ѳ': return U'Ѳ';
+      case U'ѵ': return U'Ѵ';
+      case U'і': return U'І';
+      case U'ъ': return U'Ъ';
+      default: return old >= 0x0430 && old <= 0x044F ? old - 0x20 : old;
+    }
+  };
+  const std::u32string in = utf8_to_utf32(line);
+  std::u32string out;
+  std::size_t i = 0;
+  while (i < in.size()) {
+    if (!cyrillic_letter(in[i])) {
+      out.push_back(in[i++]);
+      continue;
+    }
+    std::size_t j = i;
+    while (j < in.size() && cyrillic_letter(in[j])) ++j;
+    std::u32string word = in.substr(i, j - i), low;
+    for (char32_t& c : word)
+      if (c == U'ё') c = U'е';
+      else if (c == U'Ё') c = U'Е';
+    for (char32_t c : word) low.push_back(lower(c));
+    std::size_t upper_count = 0;
+    for (char32_t c : word) upper_count += is_upper(c);
+    const bool all_caps = upper_count == word.size() && word.size() > 1;
+    auto replace_prefix = [&](const std::u32string& from, const std::u32string& to, bool whole_word) {
+      if (low.size() < from.size() || low.compare(0, from.size(), from) != 0) return false;
+      if (whole_word && low.size() != from.size()) return false;
+      for (std::size_t k = 0; k < to.size(); ++k)
+        if (to[k] != from[k]) word[k] = cased(to[k], is_upper(word[k]));
+      return true;
+    };
+    bool done = false;
+    for (const auto& [from, to] : whole)
+      if (!done) done = replace_prefix(from, to, true);
+    for (const auto& [from, to] : stems)
+      if (!done) done = replace_prefix(from, to, false);
+    // і before a vowel (and й).
+    for (std::size_t k = 0; k + 1 < word.size(); ++k)
+      if (lower(word[k]) == U'и' && vowels.find(lower(word[k + 1])) != std::u32string::npos)
+        word[k] = is_upper(word[k]) ? U'І' : U'і';
+    // Final hard sign, except in abbreviations ("г.", "тов.") and acronyms.
+    const bool abbreviation = j < in.size() && in[j] == U'.' && word.size() <= 3;
+    const bool acronym = upper_count >= 2 && word.size() <= 5 && all_caps;
+    if (!abbreviation && !acronym && hard.find(lower(word.back())) != std::u32string::npos)
+      word.push_back(all_caps ? U'Ъ' : U'ъ');
+    out += word;
+    i = j;
+  }
+  return utf32_to_utf8(out);
+}
+
 namespace {
 
 /// fit_to_alphabet's folding and replacements, without its verdict: symbols the alphabet
@@ -796,8 +975,15 @@ Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
   std::mt19937 rng(options.seed);
   std::unordered_set<std::string> seen;
   std::vector<std::string> lines;
-  auto keep = [&](const std::string& raw, const std::string& source) {
-    std::optional<std::string> fitted = fit_to_alphabet(raw, alphabet);
+  auto keep = [&](const std::string& raw, std::string source) {
+    // A small share of the Russian lines in the old orthography (émigré papers).
+    const bool russian = source.size() > 3 && source.compare(source.size() - 3, 3, ":ru") == 0;
+    std::string text = raw;
+    if (russian && chance(rng, 0.06)) {
+      text = pre_reform_spelling(raw);
+      source = "pre-reform:ru";
+    }
+    std::optional<std::string> fitted = fit_to_alphabet(text, alphabet);
     if (!fitted) return false;
     // Generated lines respect max_chars even after vary() spaced them out; real lines are
     // kept whatever their length.
@@ -849,7 +1035,9 @@ Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
       if (fortunes.empty())
         corpus.notes.push_back(std::string("no fortunes for ") + lang.code + " under " + options.fortune_dir);
       shuffle(fortunes, rng);
-      const std::size_t fortune_quota = words.count(lang.code) ? quota * 8 / 10 : quota;
+      // Cyrillic keeps a sixth of its quota for office lines (below).
+      const std::size_t fortune_quota =
+          words.count(lang.code) ? quota * (cyrillic(lang.code) ? 65 : 80) / 100 : quota;
       const std::string source = std::string("fortunes:") + lang.code;
       for (std::size_t i = 0; i < fortunes.size() && made < fortune_quota; ++i)
         for (const auto& l : wrap_text(fortunes[i], options.min_chars, options.max_chars, rng, 0.06))
@@ -858,6 +1046,17 @@ Corpus build_corpus(const CorpusOptions& options, const Alphabet& alphabet) {
     // Pseudo-sentences fill the rest: the vocabulary and diacritics of the whole word list.
     auto it = words.find(lang.code);
     if (it == words.end() || it->second.empty()) continue;
+    if (cyrillic(lang.code)) {
+      // Office matter: initials, abbreviations, numbers and Latin inside Cyrillic text.
+      const std::size_t office_quota = std::min(quota, made + quota / 6);
+      const std::string office = std::string("office:") + lang.code;
+      std::size_t tries = 0;
+      while (made < office_quota && tries++ < quota + 100) {
+        const int target = between(rng, std::max(8, options.min_chars / 2), options.max_chars - 10);
+        std::string line = cyrillic_office_line(it->second, lang.code, target, rng);
+        if (static_cast<int>(length(line)) <= options.max_chars && keep(line, office)) ++made;
+      }
+    }
     const std::string source = std::string("words:") + lang.code;
     std::size_t attempts = 0;
     while (made < quota && attempts++ < quota * 4 + 100) {

@@ -44,7 +44,7 @@ struct Corpus {
 /// Builds the corpus: for each of en de fr cs da sk pl hu ru uk be bg (only
 /// `options.language` when set, which then gets all of them) a share of
 /// `options.lines` (weights favour the archive's languages en de fr cs; Cyrillic is about a
-/// fifth), taken from fortunes where they exist and otherwise from pseudo-sentences of Hunspell
+/// third: ru most, then uk bg be), taken from fortunes where they exist and otherwise from pseudo-sentences of Hunspell
 /// words; plus synthetic_share of generated number-and-abbreviation lines; plus every real
 /// transcription (of that language's documents only, with a language set). Lines are passed
 /// through fit_to_alphabet, deduplicated and shuffled. Missing sources are skipped and listed
@@ -108,6 +108,25 @@ std::string pseudo_sentence(const std::vector<std::string>& words, const std::st
 /// abbreviations (Dr., S.A., z.B., т.е.), quotes „…“ «…» and dashes – —.
 std::string synthetic_line(const std::vector<std::string>& words, const std::string& language,
                            int target_chars, std::mt19937& rng);
+
+/// A line of Cyrillic office matter (`language` ru uk be bg) about `target_chars` long, as in
+/// the Russian documents of the archives: `words` mixed with initials before or after a
+/// surname ("А. П. Чехов", "Иванову И.И."), abbreviations with and without spaces (т.к.,
+/// т. е., г., гг., №, тов., и т. д.), numbers and dates, Cyrillic acronyms (СССР, НКВД,
+/// ВКП(б)), and Latin inside the Cyrillic: acronyms (UNRRA, USA), Roman numerals (XIX в.,
+/// гл. IV), Latin terms and names (de facto, status quo, Siemens); now and then an all-capital
+/// heading word (СЕКРЕТНО, ПРОТОКОЛ).
+std::string cyrillic_office_line(const std::vector<std::string>& words, const std::string& language,
+                                 int target_chars, std::mt19937& rng);
+
+/// Modern Russian `line` respelt in the pre-1918 orthography of the émigré archives, by rule
+/// and a list of common stems: ъ after a final hard consonant (въ, домъ, but not in
+/// abbreviations "г." or acronyms "СССР"), і for и before a vowel or й (Россія, линій), ѣ in
+/// common stems (хлѣбъ, мѣсто, дѣло, гдѣ, нѣтъ, человѣкъ, …), ѳ in Greek names and words
+/// (Ѳедоръ, Аѳины, ариѳметика), ѵ in мѵро and сѵнодъ, ё written е. Case is kept
+/// (ДОМЪ, Іюнь). Approximate: rules the reform removed by grammar (-аго, ѣ in endings) are
+/// not applied.
+std::string pre_reform_spelling(const std::string& line);
 
 /// NFC-normalises `line`, folds whitespace (tabs, no-break and thin spaces) and trims, drops
 /// soft hyphens and zero-width characters, and replaces what the alphabet lacks by its

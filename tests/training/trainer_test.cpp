@@ -51,6 +51,7 @@ TEST(Trainer, SmallNetworkLearnsAHandfulOfRenderedLinesToZeroCer) {
   o.threads = 1;
   o.validation_fraction = 0;
   o.augment = false;
+  o.base_mix.enabled = false;  // fine-tunes here learn the given lines alone
   o.seed = 3;
   std::vector<std::string> log;
   train(o, [&](const std::string& line) { log.push_back(line); });
@@ -103,6 +104,7 @@ TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
   o.threads = 1;
   o.validation_fraction = 0;
   o.augment = false;
+  o.base_mix.enabled = false;  // fine-tunes here learn the given lines alone
   o.seed = 5;
 
   // A base model that has learnt a little of "l n o s" and space, and has no ß.
@@ -112,6 +114,7 @@ TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
   Model::initialise(Alphabet(U" lnos"), NetworkSpec::parse(spec), kLineHeight, 5).save(work + "/init.platen");
   o.sources = {{base_dir, 1.0}};
   o.init_model = work + "/init.platen";
+  o.base_mix.enabled = false;  // these fine-tunes learn the given lines alone
   o.output_model = work + "/base.platen";
   o.max_iterations = 200;
   train(o, [](const std::string&) {});
@@ -123,6 +126,7 @@ TEST(Trainer, FineTuningWithExtendAlphabetLearnsANewCharacter) {
   std::vector<GreyImage> images = render_lines(texts, new_dir);
   o.sources = {{new_dir, 1.0}};
   o.init_model = work + "/base.platen";
+  o.base_mix.enabled = false;  // these fine-tunes learn the given lines alone
   o.output_model = work + "/tuned.platen";
   o.extend_alphabet = true;
   o.max_iterations = 150;
@@ -154,6 +158,7 @@ TEST(Trainer, ResumeKeepsTheExtendedAlphabetAndCanExtendItFurther) {
   TrainOptions o;
   o.sources = {{first, 1.0}};
   o.init_model = work + "/ab.platen";
+  o.base_mix.enabled = false;  // these fine-tunes learn the given lines alone
   o.extend_alphabet = true;
   o.output_model = work + "/r.platen";
   o.network = spec;
