@@ -70,6 +70,62 @@ TEST(AltoWriter, RoundTripsTextBoxesAndKeepsTheFailedPage) {
   EXPECT_EQ(attr(nodes(doc.get(), "//a:TextLine")[0], "BASELINE"), "152,136 1048,136");
 }
 
+TEST(AltoWriter, SpacesBetweenWordsHyphenAtTheLineEndCharacterConfidences) {
+  const Document document = sample_document(false);
+  XmlDocPtr doc = parse_xml(AltoWriter().write(document).bytes);
+  ASSERT_TRUE(doc);
+  const auto lines = nodes(doc.get(), "//a:TextLine");
+  const auto text_lines = platen::text_lines(document.pages[0]);
+  ASSERT_EQ(lines.size(), text_lines.size());
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    // String SP String … SP String [HYP]: one SP between consecutive words, none at the ends,
+    // spanning the gap between their boxes.
+    const auto children = nodes(doc.get(), "*", lines[l]);
+    const Line& line = *text_lines[l];
+    std::string pattern;
+    for (xmlNode* n : children) pattern += reinterpret_cast<const char*>(n->name) + std::string(" ");
+    std::string expected;
+    for (std::size_t w = 0; w < line.words.size(); ++w) expected += w ? "SP String " : "String ";
+    if (l + 1 == lines.size()) expected += "HYP ";
+    EXPECT_EQ(pattern, expected) << line.text;
+    for (std::size_t i = 1; i + 1 < children.size(); i += 2) {
+      if (std::string(reinterpret_cast<const char*>(children[i]->name)) != "SP") continue;
+      const Box& before = line.words[i / 2].box;
+      const Box& after = line.words[i / 2 + 1].box;
+      EXPECT_EQ(std::stoi(attr(children[i], "HPOS")), before.right());
+      EXPECT_EQ(std::stoi(attr(children[i], "WIDTH")), after.x - before.right());
+    }
+  }
+  // The line-end hyphen: the String holds the word part, HYP the hyphen.
+  const auto last = nodes(doc.get(), "(//a:TextLine)[last()]/a:String[last()]");
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(attr(last[0], "CONTENT"), "hyph");
+  EXPECT_EQ(attr(nodes(doc.get(), "//a:HYP")[0], "CONTENT"), "-");
+  // A hyphen inside a line, or a lone dash at the end, is no hyphenation.
+  Document dashes = sample_document(false);
+  dashes.pages[0].lines = {grid_line("well-known words -", 0, 100)};
+  dashes.pages[0].text = text_of(dashes.pages[0].lines);
+  dashes.pages[0].blocks.clear();
+  XmlDocPtr d = parse_xml(AltoWriter().write(dashes).bytes);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(nodes(d.get(), "//a:HYP").empty());
+  EXPECT_EQ(attr(nodes(d.get(), "//a:String")[0], "CONTENT"), "well-known");
+
+  // CC: one digit per character, 0 sure … 9 unsure, from the glyphs (line 1: 0.95 → 0) or
+  // else the word (line 2: 0.8 → round(0.2 · 9) = 2); WC is the word's confidence.
+  const auto strings = nodes(doc.get(), "//a:String");
+  EXPECT_EQ(attr(strings[0], "CC"), "000000");
+  EXPECT_EQ(attr(strings[6], "CONTENT"), "Съешь");
+  EXPECT_EQ(attr(strings[6], "CC"), "22222");
+  EXPECT_EQ(attr(strings[6], "WC"), "0.8");
+  Document unsure = sample_document(false);
+  Word& first = unsure.pages[0].lines[0].words[0];
+  for (std::size_t i = 0; i < first.glyphs.size(); ++i) first.glyphs[i].confidence = 1.0f - 0.2f * static_cast<float>(i);
+  XmlDocPtr u = parse_xml(AltoWriter().write(unsure).bytes);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(attr(nodes(u.get(), "//a:String")[0], "CC"), "024579");  // 9(1 − c) = 0, 1.8, 3.6, 5.4, 7.2, 9 (c clamped at 0)
+}
+
 TEST(AltoWriter, SameDocumentGivesTheSameBytes) {
   EXPECT_EQ(AltoWriter().write(sample_document()).bytes, AltoWriter().write(sample_document()).bytes);
 }

@@ -64,6 +64,37 @@ TEST(PageXmlWriter, RoundTripsWordsGlyphsAndBoxes) {
   EXPECT_EQ(content(nodes(doc.get(), "p:Glyph[2]/p:TextEquiv/p:Unicode", word_nodes[0])[0]), "ř");
 }
 
+TEST(PageXmlWriter, FailedPageIsAnEmptyPageWithTheErrorInAComment) {
+  const Document document = sample_document();
+  XmlDocPtr doc = parse_xml(PageXmlWriter().write_page(document, 1).bytes);
+  ASSERT_TRUE(doc);
+  const auto pages = nodes(doc.get(), "//p:Page");
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(attr(pages[0], "imageFilename"), "letter.jpg");
+  EXPECT_TRUE(nodes(doc.get(), "*", pages[0]).empty());
+  const auto comments = nodes(doc.get(), "comment()", pages[0]);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_NE(content(comments[0]).find("page 2: the image data is truncated"), std::string::npos);
+  EXPECT_NE(content(nodes(doc.get(), "//p:Metadata/p:Comments")[0]).find("page 2 of 2"), std::string::npos);
+}
+
+TEST(PageXmlWriter, LanguagesBaselinesAndConfidences) {
+  const Document document = sample_document(false);
+  XmlDocPtr doc = parse_xml(PageXmlWriter().write(document).bytes);
+  ASSERT_TRUE(doc);
+  const auto regions = nodes(doc.get(), "//p:TextRegion");
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(attr(regions[1], "primaryLanguage"), "English");
+  const auto lines = nodes(doc.get(), "//p:TextLine");
+  EXPECT_EQ(attr(lines[1], "primaryLanguage"), "Russian");  // differs from its region's
+  EXPECT_EQ(attr(lines[0], "primaryLanguage"), "");          // as its region's
+  EXPECT_EQ(attr(nodes(doc.get(), "p:Baseline", lines[0])[0], "points"), "152,136 1048,136");
+  EXPECT_EQ(attr(nodes(doc.get(), "p:TextEquiv", lines[0])[0], "conf"), "0.9");
+  // The regions' text is their lines', in reading order.
+  EXPECT_EQ(content(nodes(doc.get(), "p:TextEquiv/p:Unicode", regions[1])[0]),
+            "Tab. 1 2.50 <x>\na line that ends in a hyph-");
+}
+
 TEST(PageXmlWriter, RefusesSeveralPagesInOneFile) {
   EXPECT_THROW(PageXmlWriter().write(sample_document(true)), Error);
 }
