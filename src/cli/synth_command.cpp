@@ -29,6 +29,7 @@
 #include "image/page_reader.h"
 #include "image/pix.h"
 #include "recognition/alphabet.h"
+#include "training/base_mix.h"
 #include "training/line_renderer.h"
 #include "training/page_renderer.h"
 #include "training/text_corpus.h"
@@ -89,17 +90,14 @@ struct SynthArgs {
   int threads = 0;  ///< 0 = all cores
 };
 
-/// Font paths from a list file: one per line, '#' starts a comment, blank lines ignored.
-std::vector<std::string> read_font_list(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("cannot read font list '" + path + "'");
-  std::vector<std::string> fonts;
-  for (std::string line; std::getline(in, line);) {
-    if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    const auto b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
-    if (b != std::string::npos) fonts.push_back(line.substr(b, e - b + 1));
+/// Font paths from a list file (platen::read_font_list); a list that cannot be read is a
+/// usage error of this command.
+std::vector<std::string> font_list_of(const std::string& path) {
+  try {
+    return read_font_list(path);
+  } catch (const DataError& e) {
+    throw UsageError(e.what());
   }
-  return fonts;
 }
 
 int make_corpus(const SynthArgs& args) {
@@ -422,7 +420,7 @@ int run_synth(int argc, char** argv) {
       return 0;
     }
     if (vm.count("font-list")) {
-      auto more = read_font_list(vm["font-list"].as<std::string>());
+      auto more = font_list_of(vm["font-list"].as<std::string>());
       args.fonts.insert(args.fonts.end(), more.begin(), more.end());
     }
     if (!args.make_corpus.empty()) {

@@ -88,6 +88,20 @@ std::vector<const Line*> text_lines(const PageResult& page) {
   return lines;
 }
 
+std::vector<const Line*> text_lines_of(const PageResult& page, const Paragraph& par) {
+  std::vector<const Line*> lines;
+  for (int i = par.first_line; i < par.first_line + par.line_count; ++i)
+    if (!page.lines[static_cast<std::size_t>(i)].text.empty()) lines.push_back(&page.lines[static_cast<std::size_t>(i)]);
+  return lines;
+}
+
+Box box_of(const Paragraph& par, const std::vector<const Line*>& lines) {
+  Box box = par.box;
+  if (box.empty())
+    for (const Line* l : lines) box = union_box(box, l->box);
+  return box;
+}
+
 Box union_box(const Box& a, const Box& b) {
   if (a.empty()) return b;
   if (b.empty()) return a;

@@ -58,6 +58,12 @@ std::vector<const Line*> text_lines(const PageResult& page);
 /// paragraph covering all of its lines, boxed by their union.
 std::vector<TextBlock> blocks_of(const PageResult& page);
 
+/// The lines of paragraph `par` of `page` that have text, in order (pointers into page.lines).
+std::vector<const Line*> text_lines_of(const PageResult& page, const Paragraph& par);
+
+/// The paragraph's own box, or (when it has none) the union of `lines`' boxes.
+Box box_of(const Paragraph& par, const std::vector<const Line*>& lines);
+
 /// Union of boxes (an empty box for none).
 Box union_box(const Box& a, const Box& b);
 

@@ -98,13 +98,9 @@ WriteResult HocrWriter::write(const Document& document) const {
       xml.attribute("title", bbox(block.box));
       xml.text("\n");
       for (const Paragraph& par : block.paragraphs) {
-        std::vector<const Line*> lines;
-        for (int i = par.first_line; i < par.first_line + par.line_count; ++i)
-          if (!page.lines[static_cast<std::size_t>(i)].text.empty()) lines.push_back(&page.lines[static_cast<std::size_t>(i)]);
+        const std::vector<const Line*> lines = text_lines_of(page, par);
         if (lines.empty()) continue;
-        Box par_box = par.box;
-        if (par_box.empty())
-          for (const Line* l : lines) par_box = union_box(par_box, l->box);
+        const Box par_box = box_of(par, lines);
         xml.start("p");
         xml.attribute("class", "ocr_par");
         xml.attribute("id", "par_" + p + "_" + std::to_string(++par_number));

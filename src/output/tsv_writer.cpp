@@ -40,13 +40,9 @@ WriteResult TsvWriter::write(const Document& document) const {
       row(out, 2, p, ++block_number, 0, 0, 0, block.box, "-1", "");
       int par_number = 0;
       for (const Paragraph& par : block.paragraphs) {
-        std::vector<const Line*> lines;
-        for (int i = par.first_line; i < par.first_line + par.line_count; ++i)
-          if (!page.lines[static_cast<std::size_t>(i)].text.empty()) lines.push_back(&page.lines[static_cast<std::size_t>(i)]);
+        const std::vector<const Line*> lines = text_lines_of(page, par);
         if (lines.empty()) continue;
-        Box par_box = par.box;
-        if (par_box.empty())
-          for (const Line* l : lines) par_box = union_box(par_box, l->box);
+        const Box par_box = box_of(par, lines);
         row(out, 3, p, block_number, ++par_number, 0, 0, par_box, "-1", "");
         int line_number = 0;
         for (const Line* line : lines) {
