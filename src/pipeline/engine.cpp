@@ -68,6 +68,8 @@ Engine Engine::open(const EngineOptions& options) {
   p.decode.languages = options.languages;
   p.decode.use_language_model = options.use_language_model;
   p.decode.beam = beam_options(options.decoder);
+  // A page's lines share its script: a line of twin letters alone takes the page's.
+  p.decode.lines_share_script = !options.single_line;
   p.read.max_pixels = options.max_pixels;
   p.read.keep_page_image = options.keep_page_image;
   p.skip_text = options.skip_text;

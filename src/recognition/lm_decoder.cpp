@@ -958,22 +958,29 @@ void describe_symbols(const Alphabet& alphabet, BeamWorkspace& w) {
   }
 }
 
-/// The script of a line by the image alone: kLatin or kCyrillic, whichever has more letters
-/// without a twin in the other script (has_script_twin) on the line's best path, 0 for a
-/// tie. Frames the blank wins are passed over.
-std::uint8_t line_script_by_best_path(const float* log_probs, int frames, int classes,
-                                      const std::vector<SymbolInfo>& info) {
-  int latin = 0, cyrillic = 0, last = kCtcBlank;
+/// Letters without a twin in the other script (has_script_twin) on the line's best path, per
+/// script. Frames the blank wins are passed over.
+ScriptEvidence best_path_script_evidence(const float* scores, int frames, int classes,
+                                         const std::vector<SymbolInfo>& info) {
+  ScriptEvidence e;
+  int last = kCtcBlank;
   for (int t = 0; t < frames; ++t) {
-    const float* y = log_probs + static_cast<std::size_t>(t) * classes;
+    const float* y = scores + static_cast<std::size_t>(t) * classes;
     const int best = static_cast<int>(std::max_element(y, y + classes) - y);
     if (best != last && best != kCtcBlank && !info[best].script_twin) {
-      latin += info[best].script == kLatin;
-      cyrillic += info[best].script == kCyrillic;
+      e.latin += info[best].script == kLatin;
+      e.cyrillic += info[best].script == kCyrillic;
     }
     last = best;
   }
-  return latin > cyrillic ? kLatin : cyrillic > latin ? kCyrillic : 0;
+  return e;
+}
+
+/// This thread's workspace, describing `alphabet`.
+BeamWorkspace& workspace_for(const Alphabet& alphabet) {
+  thread_local BeamWorkspace w;
+  describe_symbols(alphabet, w);
+  return w;
 }
 
 /// Whether the capital and the small letter of `lower` differ only in size on a typewriter
@@ -1013,8 +1020,7 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
   if (spans) spans->clear();
   if (frames <= 0 || classes <= 1) return {};
 
-  thread_local BeamWorkspace w;
-  describe_symbols(alphabet, w);
+  BeamWorkspace& w = workspace_for(alphabet);
   set_case_twins(options.case_blind_letters, w);
   const std::vector<SymbolInfo>& info = w.info;
   const bool use_lm = lm && !lm->empty();
@@ -1034,7 +1040,7 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
   if (options.line_script == kLatin || options.line_script == kCyrillic)
     nodes[0].line_script = static_cast<std::uint8_t>(options.line_script);
   else if (options.line_script < 0 && options.script_switch_penalty > 0)
-    nodes[0].line_script = line_script_by_best_path(log_probs, frames, classes, info);
+    nodes[0].line_script = static_cast<std::uint8_t>(best_path_script_evidence(log_probs, frames, classes, info).script());
   pb.assign(1, 0.0);
   pnb.assign(1, kNegInf);
   nb.assign(1, kNegInf);
@@ -1289,6 +1295,14 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
     if (spans) *spans = std::move(aligned);
   }
   return text;
+}
+
+ScriptEvidence script_evidence(const float* scores, int frames, int classes, const Alphabet& alphabet) {
+  if (classes != alphabet.size())
+    throw std::invalid_argument("script_evidence: " + std::to_string(classes) + " classes but the alphabet has " +
+                                std::to_string(alphabet.size()));
+  if (frames <= 0 || classes <= 1) return {};
+  return best_path_script_evidence(scores, frames, classes, workspace_for(alphabet).info);
 }
 
 }  // namespace platen

@@ -285,4 +285,24 @@ std::u32string beam_search(const float* log_probs, int frames, int classes,
                            const LmDecodeOptions& options, std::vector<float>* confidences,
                            std::vector<SymbolSpan>* spans = nullptr);
 
+/// How many letters of a line's CTC best path have no look-alike in the other script
+/// (АВЕКМНОРСТХ / ABEKMHOPCTX … are not counted), per script: the image's own evidence of
+/// the line's script.
+struct ScriptEvidence {
+  int latin = 0;
+  int cyrillic = 0;
+  /// 1 Latin, 2 Cyrillic (LmDecodeOptions::line_script's codes), whichever has more; 0 on a tie.
+  int script() const { return latin > cyrillic ? 1 : cyrillic > latin ? 2 : 0; }
+  ScriptEvidence& operator+=(const ScriptEvidence& o) {
+    latin += o.latin;
+    cyrillic += o.cyrillic;
+    return *this;
+  }
+};
+
+/// The script evidence of a line from its network output: `scores` are `frames` rows of
+/// `classes` logits or log posteriors (the argmax is the same), class 0 the CTC blank.
+/// Thread-safe. Throws std::invalid_argument when `classes` is not the alphabet's size.
+ScriptEvidence script_evidence(const float* scores, int frames, int classes, const Alphabet& alphabet);
+
 }  // namespace platen

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <numeric>
 
+#include <unicode/uchar.h>
+
 #include "core/errors.h"
 #include "core/model_location.h"
 #include "core/text.h"
@@ -161,6 +163,44 @@ void Recognizer::load_language_model(const DecodeOptions& options) const {
   if (options.use_language_model && !model_dir_.empty()) impl_->language_model(model_dir_, options.languages);
 }
 
+namespace {
+
+/// Whether `text` holds a letter.
+bool has_letter(const std::u32string& text) {
+  return std::any_of(text.begin(), text.end(), [](char32_t c) { return u_isalpha(static_cast<UChar32>(c)); });
+}
+
+/// Fills `r`'s text, symbols, word confidences and confidence from the decoded `text`, whose
+/// char_confidences and spans `r` already holds; spaces at the ends are dropped from all three.
+void finish_line(std::u32string text, RecognisedLine& r) {
+  // Spaces at the ends carry no information and CTC sometimes emits them at padding.
+  while (!text.empty() && text.back() == U' ') text.pop_back(), r.char_confidences.pop_back(), r.spans.pop_back();
+  std::size_t lead = 0;
+  while (lead < text.size() && text[lead] == U' ') ++lead;
+  text.erase(0, lead);
+  r.char_confidences.erase(r.char_confidences.begin(), r.char_confidences.begin() + lead);
+  r.spans.erase(r.spans.begin(), r.spans.begin() + lead);
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == U' ') {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    float sum = 0;
+    for (; end < text.size() && text[end] != U' '; ++end) sum += r.char_confidences[end];
+    r.word_confidences.push_back(sum / static_cast<float>(end - i));
+    i = end;
+  }
+  r.text = to_nfc(utf32_to_utf8(text));
+  r.symbols = std::move(text);
+  r.confidence = r.char_confidences.empty()
+                     ? 1.0f
+                     : std::accumulate(r.char_confidences.begin(), r.char_confidences.end(), 0.0f) /
+                           r.char_confidences.size();
+}
+
+}  // namespace
+
 std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& images, const DecodeOptions& options,
                                                   RecognitionTimings* timings) const {
   using Clock = std::chrono::steady_clock;
@@ -189,6 +229,10 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
   for (std::size_t i = 0; i < lines.size(); ++i) batches[packing.placements[i].batch].push_back(i);
 
   std::vector<RecognisedLine> results(images.size());
+  const bool share_script = lm && options.lines_share_script && options.beam.line_script < 0;
+  std::vector<ScriptEvidence> evidence(share_script ? images.size() : 0);
+  // Log posteriors of the lines whose script evidence is a tie, kept to decode them again.
+  std::vector<std::vector<float>> undecided(share_script ? images.size() : 0);
   tbb::parallel_for(std::size_t(0), batches.size(), [&](std::size_t b) {
     // oneDNN's OpenMP team is per thread: kept at one thread on this worker, so the thread
     // count stays what the caller's TBB arena allows.
@@ -216,8 +260,8 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
       const Placement& at = packing.placements[i];
       const int t = (l.width + stride - 1) / stride;
       const float* logits = net.logits() + (static_cast<std::size_t>(at.row) * T + at.x / stride) * C;
-      std::u32string text;
       RecognisedLine& r = results[i];
+      std::u32string text;
       if (lm) {
         // Kept per thread: a fresh vector of a line's t·C floats (~170 kB) came from mmap,
         // and its page faults and zeroing took about 7 % of the decoding time.
@@ -226,6 +270,10 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         log_softmax_rows(logits, log_probs.data(), t, C);
         text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), options.beam, &r.char_confidences,
                            &r.spans);
+        if (share_script) {
+          evidence[i] = script_evidence(log_probs.data(), t, C, model.alphabet);
+          if (evidence[i].script() == 0 && has_letter(text)) undecided[i] = log_probs;
+        }
       } else {
         for (const DecodedSymbol& d : ctc_best_path(logits, t, C)) {
           text.push_back(model.alphabet.symbol(d.label));
@@ -236,34 +284,29 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
       r.frame_stride = stride;
       r.scale = l.scale;
       r.frames = t;
-      // Spaces at the ends carry no information and CTC sometimes emits them at padding.
-      while (!text.empty() && text.back() == U' ')
-        text.pop_back(), r.char_confidences.pop_back(), r.spans.pop_back();
-      std::size_t lead = 0;
-      while (lead < text.size() && text[lead] == U' ') ++lead;
-      text.erase(0, lead);
-      r.char_confidences.erase(r.char_confidences.begin(), r.char_confidences.begin() + lead);
-      r.spans.erase(r.spans.begin(), r.spans.begin() + lead);
-      for (std::size_t i = 0; i < text.size();) {
-        if (text[i] == U' ') {
-          ++i;
-          continue;
-        }
-        std::size_t end = i;
-        float sum = 0;
-        for (; end < text.size() && text[end] != U' '; ++end) sum += r.char_confidences[end];
-        r.word_confidences.push_back(sum / static_cast<float>(end - i));
-        i = end;
-      }
-      r.text = to_nfc(utf32_to_utf8(text));
-      r.symbols = std::move(text);
-      r.confidence = r.char_confidences.empty()
-                         ? 1.0f
-                         : std::accumulate(r.char_confidences.begin(), r.char_confidences.end(), 0.0f) /
-                               r.char_confidences.size();
+      finish_line(std::move(text), r);
     }
     add_since(decode_ns, start);
   });
+  if (share_script) {
+    const Clock::time_point start = Clock::now();
+    ScriptEvidence page;
+    for (const ScriptEvidence& e : evidence) page += e;
+    if (page.script() != 0) {
+      LmDecodeOptions beam = options.beam;
+      beam.line_script = page.script();
+      for (std::size_t i = 0; i < undecided.size(); ++i) {
+        if (undecided[i].empty()) continue;
+        RecognisedLine& r = results[i];
+        const int t = r.frames;
+        std::u32string text = beam_search(undecided[i].data(), t, model.alphabet.size(), model.alphabet, lm.get(),
+                                          beam, &r.char_confidences, &r.spans);
+        r.word_confidences.clear();
+        finish_line(std::move(text), r);
+      }
+    }
+    add_since(decode_ns, start);
+  }
   if (timings) {
     timings->normalise = 1e-9 * static_cast<double>(normalise_ns.load());
     timings->network = 1e-9 * static_cast<double>(network_ns.load());

@@ -54,6 +54,12 @@ struct DecodeOptions {
   bool use_language_model = true;
   /// The beam search's tuned settings (with the language model only).
   LmDecodeOptions beam;
+  /// The lines of one recognise call are one page's: a line whose own script evidence is a
+  /// tie (every letter has a twin in the other script: a lone "а»", "НС", "Но") is decoded
+  /// again with the page's script (the evidence of all its lines) taken to precede its first
+  /// word, instead of none. With the language model and beam.line_script = −1 only. false:
+  /// lines independent, as `ocr eval` reads lines of many documents.
+  bool lines_share_script = false;
 };
 
 /// Settings fixed for a recognizer's lifetime.

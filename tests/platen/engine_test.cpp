@@ -94,6 +94,18 @@ TEST(Engine, FileAndItsBytesInMemoryReadToTheSameResult) {
   }
 }
 
+TEST(Engine, AnEnglishPageHasNoCyrillicLetterEvenOnALineOfTwinsAlone) {
+  // The sample's second line is a speck read as a lone letter with a twin in both scripts
+  // ("а»"): with nothing on its line to go by, it takes the page's script, Latin.
+  const std::string text = engine().read_page(sample_page()).text;
+  int cyrillic = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    cyrillic += lead == 0xD0 || lead == 0xD1;  // UTF-8 lead bytes of U+0400–U+047F
+  }
+  EXPECT_EQ(cyrillic, 0) << text;
+}
+
 TEST(Engine, DecodedPixelsGreyAndRgbWithPaddedRowsReadLikeTheFile) {
   const std::string path = sample_line();
   const platen::PageResult from_file = line_engine().read_page(path);

@@ -383,6 +383,42 @@ TEST(BeamSearchScript, AnEnglishHeadingOfTwinLettersStaysLatin) {
   EXPECT_EQ(beam_text(p, alphabet, image_alone()), U"the TOP");
 }
 
+TEST(BeamSearchScript, ScriptEvidenceCountsOnlyLettersWithoutTwins) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // "Но дом": Н and о have Latin twins, д and м do not; "HC OK" is all twins.
+  const Posteriors russian = spelt_with_doubts(alphabet, U"\u041d\u043e \u0434\u043e\u043c", U"", U"", 0, 0);
+  const ScriptEvidence r = script_evidence(russian.log_probs.data(), russian.frames(), russian.classes, alphabet);
+  EXPECT_EQ(r.cyrillic, 2);
+  EXPECT_EQ(r.latin, 0);
+  EXPECT_EQ(r.script(), 2);
+  const Posteriors twins = spelt_with_doubts(alphabet, U"HC OK", U"", U"", 0, 0);
+  const ScriptEvidence t = script_evidence(twins.log_probs.data(), twins.frames(), twins.classes, alphabet);
+  EXPECT_EQ(t.latin + t.cyrillic, 0);
+  EXPECT_EQ(t.script(), 0);
+  const Posteriors english = spelt_with_doubts(alphabet, U"dog", U"", U"", 0, 0);
+  EXPECT_EQ(script_evidence(english.log_probs.data(), english.frames(), english.classes, alphabet).script(), 1);
+  EXPECT_THROW(script_evidence(english.log_probs.data(), english.frames(), english.classes - 1, alphabet),
+               std::invalid_argument);
+}
+
+TEST(BeamSearchScript, ALineOfTwinsAloneTakesTheScriptGivenForItsPage) {
+  const Alphabet& alphabet = two_script_alphabet();
+  // A line holding only "а" (the image leaning Cyrillic, 0.55 against 0.43): by itself it has
+  // no evidence, so it reads as the image leans; on a Latin page (line_script 1, what the
+  // recognizer passes when the page's other lines are Latin) it is the Latin a, and on a
+  // Russian page the Cyrillic а.
+  const Posteriors p = spelt_with_doubts(alphabet, U"a", U"a", U"\u0430", 0.55, 0.43);
+  EXPECT_EQ(beam_text(p, alphabet, image_alone()), U"\u0430");
+  LmDecodeOptions latin_page = image_alone();
+  latin_page.line_script = 1;
+  EXPECT_EQ(beam_text(p, alphabet, latin_page), U"a");
+  const Posteriors q = spelt_with_doubts(alphabet, U"\u0430", U"\u0430", U"a", 0.55, 0.43);
+  LmDecodeOptions russian_page = image_alone();
+  russian_page.line_script = 2;
+  EXPECT_EQ(beam_text(q, alphabet, russian_page), U"\u0430");
+  EXPECT_EQ(beam_text(q, alphabet, image_alone()), U"a");
+}
+
 TEST(BeamSearchCase, TheLanguageModelDoesNotPullCapitalsToLowerCase) {
   const Alphabet& alphabet = two_script_alphabet();
   // Text where the capital C is rare: on its own, the model makes a doubtful capital small.
