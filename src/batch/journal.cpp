@@ -51,7 +51,7 @@ JournalWriter::JournalWriter(const std::string& output_dir) {
   fs::create_directories(folder, ec);
   if (ec) throw Error("cannot create the resume journal folder '" + folder + "': " + ec.message());
   path_ = folder + "/journal-" + host_name() + "-" + std::to_string(::getpid());
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);  // read: its last byte
   if (fd_ < 0) throw Error("cannot open the resume journal '" + path_ + "': " + std::strerror(errno));
   // A journal of an earlier process with the same pid may end in a torn record: start on a
   // line of our own, so that our first record is not glued to it.

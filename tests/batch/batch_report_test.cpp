@@ -112,7 +112,8 @@ TEST(Progress, TerminalUpdatesInPlaceAndLogsGetPlainLines) {
   EXPECT_EQ(tty.str().rfind("\rocr: 0/2 files", 0), 0u) << tty.str();
   EXPECT_NE(tty.str().find("\x1b[K\rocr: 2/2 files"), std::string::npos) << tty.str();
   EXPECT_EQ(tty.str().back(), '\n');
-  EXPECT_EQ(std::count(log.str().begin(), log.str().end(), '\n'), 2) << log.str();
+  const std::string logged = log.str();
+  EXPECT_EQ(std::count(logged.begin(), logged.end(), '\n'), 2) << logged;
   EXPECT_EQ(log.str().find('\r'), std::string::npos);
   EXPECT_NE(log.str().find("ocr: progress: 2/2 files"), std::string::npos) << log.str();
 }

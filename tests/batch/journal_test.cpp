@@ -22,7 +22,7 @@ JournalRecord record(const std::string& key) {
   r.input = "in/" + key + ".tif";
   r.identity = FileIdentity{1234, 1700000000123456789LL, "ends:abc"};
   r.settings = "model=m precision=f32";
-  r.outputs.push_back({key + ".txt", 42, "deadbeef"});
+  r.outputs.push_back({key + ".txt", 42, "deadbeef", "txt"});
   return r;
 }
 
@@ -41,6 +41,7 @@ TEST(Journal, LineRoundTripsEveryField) {
   EXPECT_EQ(back.outputs[0].path, "box/päge 1.txt");
   EXPECT_EQ(back.outputs[0].size, 42u);
   EXPECT_EQ(back.outputs[0].sha256, "deadbeef");
+  EXPECT_EQ(back.outputs[0].format, "txt");
 }
 
 TEST(Journal, WriterAppendsOneFilePerProcessAndEveryJournalIsRead) {
@@ -81,7 +82,7 @@ TEST(Journal, TornLastRecordIsSkippedAndTheNextWriterStartsAFreshLine) {
     writer.append(record("after"));
   }
   records = read_journals(out);
-  EXPECT_EQ(records.size(), 2u);
+  EXPECT_EQ(records.size(), 2u) << test::read_text_file(path);
   EXPECT_EQ(records.count("after"), 1u) << "the new record was glued to the torn one";
 }
 

@@ -97,6 +97,20 @@ TEST(OutputFolder, WritesWholeFilesAndRemovesStaleTemporaries) {
   EXPECT_EQ(test::read_text_file(path), "text\n");
 }
 
+TEST(OutputFolder, PerPageTemporariesAreRemovedOnlyWhenAsked) {
+  const std::string dir = test::make_temp_dir();
+  const std::string planned = dir + "/letter.alto.xml";
+  for (const char* name : {"/.letter-0001.alto.xml.platen-tmp-7", "/.letter-0012.alto.xml.platen-tmp-7",
+                           "/.letter-01.alto.xml.platen-tmp-7", "/.letter-x001.alto.xml.platen-tmp-7",
+                           "/.letterhead-0001.alto.xml.platen-tmp-7", "/.letter-0001.txt.platen-tmp-7"})
+    std::ofstream(dir + name) << "par";
+  EXPECT_EQ(remove_stale_temp_files({planned}), 0u);
+  EXPECT_EQ(remove_stale_temp_files({planned}, /*numbered_pages=*/true), 2u);
+  EXPECT_FALSE(fs::exists(dir + "/.letter-0001.alto.xml.platen-tmp-7"));
+  EXPECT_FALSE(fs::exists(dir + "/.letter-0012.alto.xml.platen-tmp-7"));
+  EXPECT_EQ(entries(dir), 4u) << "another input's or format's temporary was removed";
+}
+
 TEST(OutputFolder, ReasonsAreWords) {
   EXPECT_NE(write_failure_reason(ENOSPC).find("disk is full"), std::string::npos);
   EXPECT_NE(write_failure_reason(EACCES).find("permission denied"), std::string::npos);
