@@ -346,6 +346,26 @@ TEST_F(ArchiveRun, SigtermFinishesThePagesInFlightAndExits143WithoutTemporaries)
   EXPECT_EQ(tree_of(out).size(), recorded);
 }
 
+TEST_F(ArchiveRun, ASecondSignalStopsAtOnceStillWithoutPartialFiles) {
+  const std::string out = test::make_temp_dir() + "/out";
+  Child child(with_model({"-r", tree_, "-o", out, "--format", "txt,pdf"}), /*delay_ms=*/2000);
+  ASSERT_TRUE(wait_for_records(out, 1));
+  const auto start = std::chrono::steady_clock::now();
+  // Back to back (two different signals, so that neither is merged into the other pending).
+  child.signal(SIGTERM);
+  child.signal(SIGINT);
+  const Outcome o = child.wait();
+  EXPECT_TRUE(o.status == 130 || o.status == 143) << o.status << "\n" << o.err;
+  EXPECT_NE(o.err.find("stopped at once"), std::string::npos) << o.err;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5)
+      << "the second signal waited for the pages in flight";
+  EXPECT_EQ(temporaries_in(out), std::vector<std::string>{});
+  // A resumed run completes the tree.
+  const Outcome resumed = ocr(with_model({"-r", tree_, "-o", out, "--format", "txt,pdf", "--resume"}));
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_EQ(tree_of(out).size(), 2 * tree_files_.size());
+}
+
 TEST_F(ArchiveRun, ShardsAreDisjointCompleteAndTheSameInAnyListOrder) {
   std::vector<std::string> paths;
   for (const std::string& f : tree_files_) paths.push_back(tree_ + "/" + f);
