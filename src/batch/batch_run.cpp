@@ -312,6 +312,9 @@ BatchOutcome run_batch(const std::vector<BatchInput>& inputs, const std::vector<
       const DocumentFormat format = options.formats.front();
       const bool keeps_place = format == DocumentFormat::txt || format == DocumentFormat::tsv;
       if (!any_ok && !keeps_place) return;
+      if (written_per_page(format, static_cast<int>(document.pages.size()), options))
+        throw Error("'" + display_name(input.path) + "' has " + std::to_string(document.pages.size()) +
+                    " pages and PAGE XML holds one page a file: write it with -o DIR (NAME-0001.page.xml ...)");
       std::vector<std::string> remarks;
       const auto files = renderer.render(document, input, remarks);
       for (const std::string& remark : remarks) err << "ocr: " << remark << "\n";
