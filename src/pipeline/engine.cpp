@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/errors.h"
+#include "image/page_reader.h"
 #include "image/pixel_page.h"
 #include "pipeline/engine_impl.h"
 #include "platen/engine.h"
@@ -165,5 +166,7 @@ PageResult Engine::read_pixels(const PixelView& pixels) const {
 int Engine::page_count(const std::string& path) const { return count_image_pages(path); }
 
 std::string shipped_model_path() { return default_model_path(); }
+
+std::string readable_formats_help() { return supported_formats_help(); }
 
 }  // namespace platen

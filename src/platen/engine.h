@@ -35,6 +35,17 @@ enum class Precision {
   int8,
 };
 
+/// Parses a precision as `ocr --precision` takes it: "f32", "bf16", "int8" or "auto"
+/// (Precision::automatic). Throws Error (a usage error) naming the known values otherwise.
+PLATEN_API Precision parse_precision(const std::string& text);
+
+/// The name parse_precision takes for `precision`: "f32", "bf16", "int8" or "auto".
+PLATEN_API const char* precision_name(Precision precision);
+
+/// The image formats Engine reads and what of each, for a program's --help: one format a
+/// line (continuation lines indented), each line starting with two spaces and ending in '\n'.
+PLATEN_API std::string readable_formats_help();
+
 /// The beam search's tuned settings (see the figures in src/recognition/lm_decoder.h, where
 /// each was measured). The defaults are those the shipped model was tuned with.
 struct DecoderSettings {

@@ -41,11 +41,7 @@ bool cpu_has_amx_bf16();
 /// AVX-512 only, or fails to build).
 Precision resolve_precision(Precision requested, const Model& model);
 
-/// Parses "f32", "bf16", "int8" or "auto" (the --precision values). Throws UsageError otherwise.
-Precision parse_precision(const std::string& text);
-
-/// "f32", "bf16", "int8" or "auto".
-const char* precision_name(Precision precision);
+// parse_precision and precision_name are public (platen/engine.h); defined in network.cpp.
 
 /// Activation buffers shared by the runners of one thread (inference, or training). Runners of different
 /// width classes hold batches of about the same number of columns, so one set of buffers

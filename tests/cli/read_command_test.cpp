@@ -230,7 +230,8 @@ TEST_F(ReadCommand, OutputFolderGetsOneFilePerInputAndNoTemporaryFile) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(out)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"page0.txt", "page1.txt"}));
+  // .platen holds the resume journal (tests/batch cover it).
+  EXPECT_EQ(names, (std::vector<std::string>{".platen", "page0.txt", "page1.txt"}));
 }
 
 TEST_F(ReadCommand, SameStemTwiceIsAUsageErrorBeforeAnyOutput) {
@@ -288,7 +289,7 @@ TEST_F(ReadCommand, LineModePrintsEachImageAsOneLine) {
   EXPECT_EQ(o.out.back(), '\n');
 }
 
-TEST_F(ReadCommand, TsvHasOneRowPerTextLineWithBoxesInsideThePage) {
+TEST_F(ReadCommand, TsvIsTesseractsWordTableWithBoxesInsideThePage) {
   const std::string out = fresh_dir() + "/tsv";
   const Outcome o = ocr("--tsv -o " + q(out) + " " + q(pages_[3]));
   ASSERT_EQ(o.status, 0) << o.err;
@@ -296,11 +297,12 @@ TEST_F(ReadCommand, TsvHasOneRowPerTextLineWithBoxesInsideThePage) {
   const std::string tsv = test::read_text_file(out + "/page3.tsv");
   const std::vector<std::string> rows = lines_of(tsv);
   ASSERT_FALSE(rows.empty());
-  EXPECT_EQ(rows[0], "page\tline\tleft\ttop\twidth\theight\tconf\ttext");
+  EXPECT_EQ(rows[0], "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext");
   const std::vector<std::string> text = lines_of(ocr(q(pages_[3])).out);
-  ASSERT_EQ(rows.size(), text.size() + 1) << tsv;
   PixPtr pix = adopt(pixRead(pages_[3].c_str()));
   const int width = pixGetWidth(pix.get()), height = pixGetHeight(pix.get());
+  // Words of each level-4 line joined by spaces give the text's lines, in order.
+  std::vector<std::string> tsv_lines;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     SCOPED_TRACE(rows[i]);
     std::vector<std::string> f;
@@ -310,22 +312,27 @@ TEST_F(ReadCommand, TsvHasOneRowPerTextLineWithBoxesInsideThePage) {
       start = tab + 1;
     }
     f.push_back(rows[i].substr(start));
-    ASSERT_EQ(f.size(), 8u);
-    EXPECT_EQ(f[0], "1");
-    EXPECT_EQ(f[1], std::to_string(i));
-    const int left = std::stoi(f[2]), top = std::stoi(f[3]), w = std::stoi(f[4]), h = std::stoi(f[5]);
+    ASSERT_EQ(f.size(), 12u);
+    EXPECT_EQ(f[1], "1");
+    const int left = std::stoi(f[6]), top = std::stoi(f[7]), w = std::stoi(f[8]), h = std::stoi(f[9]);
     EXPECT_GE(left, 0);
     EXPECT_GE(top, 0);
-    EXPECT_GT(w, 0);
-    EXPECT_GT(h, 0);
     EXPECT_LE(left + w, width);
     EXPECT_LE(top + h, height);
-    EXPECT_GE(std::stod(f[6]), 0.0);
-    EXPECT_LE(std::stod(f[6]), 100.0);
-    EXPECT_EQ(f[7], text[i - 1]);
+    if (f[0] == "4") tsv_lines.emplace_back();
+    if (f[0] == "5") {
+      ASSERT_FALSE(tsv_lines.empty());
+      EXPECT_GE(std::stod(f[10]), 0.0);
+      EXPECT_LE(std::stod(f[10]), 100.0);
+      tsv_lines.back() += (tsv_lines.back().empty() ? "" : " ") + f[11];
+    } else {
+      EXPECT_EQ(f[10], "-1");
+    }
   }
-  // To standard output: the same table.
+  EXPECT_EQ(tsv_lines, text);
+  // To standard output, and as --format tsv: the same table.
   EXPECT_EQ(ocr("--tsv " + q(pages_[3])).out, tsv);
+  EXPECT_EQ(ocr("--format tsv " + q(pages_[3])).out, tsv);
 }
 
 TEST_F(ReadCommand, StandardInputReadsLikeAFile) {

@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "image/pix.h"
+#include "output/pdf_text.h"
 #include "output/sample_document.h"
 
 namespace platen {
@@ -23,23 +24,10 @@ struct PdfWord {
   double x0, y0, x1, y1;  // px of the page
 };
 
-bool have_pdftotext() { return std::system("command -v pdftotext > /dev/null 2>&1") == 0; }
-
 std::string write_pdf(const Document& document, const std::string& name) {
   const std::string path = make_temp_dir() + "/" + name;
   std::ofstream(path, std::ios::binary) << PdfWriter().write(document).bytes;
   return path;
-}
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  pclose(pipe);
-  return out;
 }
 
 /// The value of `key` in pdfinfo's output ("Key:   value"; pdfinfo pads keys to a column
@@ -135,15 +123,6 @@ void expect_lines_in_reading_order(const std::vector<std::vector<PdfWord>>& foun
   }
 }
 
-/// The words of `text`, split at white space (spaces, line breaks, form feeds).
-std::vector<std::string> words_in(const std::string& text) {
-  std::vector<std::string> words;
-  std::istringstream in(text);
-  std::string w;
-  while (in >> w) words.push_back(w);
-  return words;
-}
-
 TEST(PdfWriter, TextLayerReadsBackWithWordsOnTheirBoxes) {
   PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
   Document document = sample_document();
@@ -154,11 +133,11 @@ TEST(PdfWriter, TextLayerReadsBackWithWordsOnTheirBoxes) {
   const std::string pdf = write_pdf(document, "letter.pdf");
   // In content-stream order (-raw), exactly the page's text: lines in reading order, words
   // joined by single spaces, then the end of each page.
-  EXPECT_EQ(run("pdftotext -q -raw '" + pdf + "' -"), document.pages[0].text + "\f\f");
+  EXPECT_EQ(pdf_raw_text(pdf), document.pages[0].text + "\f\f");
   // pdftotext's own layout puts the widely spaced columns of the table line into blocks of
   // their own, but keeps every word, in reading order.
-  EXPECT_EQ(words_in(run("pdftotext -q '" + pdf + "' -")), words_in(document.pages[0].text));
-  EXPECT_EQ(pdfinfo_field(run("pdfinfo '" + pdf + "'"), "Pages"), "2");
+  EXPECT_EQ(words_in(run_command("pdftotext -q '" + pdf + "' -")), words_in(document.pages[0].text));
+  EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Pages"), "2");
 
   const auto lines = pdf_lines(pdf, 1, 300);
   expect_words_on_boxes(flatten(lines), document.pages[0], false);
@@ -174,8 +153,8 @@ TEST(PdfWriter, FailedPageWithoutImageIsLeftOutAndNamed) {
   EXPECT_NE(result.remarks[0].find("page 2"), std::string::npos) << result.remarks[0];
   EXPECT_NE(result.remarks[0].find("truncated"), std::string::npos) << result.remarks[0];
   const std::string pdf = write_pdf(document, "one-page.pdf");
-  EXPECT_EQ(pdfinfo_field(run("pdfinfo '" + pdf + "'"), "Pages"), "1");
-  EXPECT_EQ(run("pdftotext -q -raw '" + pdf + "' -"), document.pages[0].text + "\f");
+  EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Pages"), "1");
+  EXPECT_EQ(pdf_raw_text(pdf), document.pages[0].text + "\f");
 
   Document none = document;
   none.pages.erase(none.pages.begin());
@@ -193,7 +172,7 @@ TEST(PdfWriter, PageSizeFromResolutionAndDeterministicId) {
   const std::string b = PdfWriter().write(document).bytes;
   EXPECT_NE(a.substr(a.find("/ID ["), 80), b.substr(b.find("/ID ["), 80));
   const std::string pdf = write_pdf(sample_document(false), "size.pdf");
-  const std::string info = run("pdfinfo '" + pdf + "'");
+  const std::string info = run_command("pdfinfo '" + pdf + "'");
   EXPECT_EQ(pdfinfo_field(info, "Page size"), "297.6 x 216 pts") << info;  // 1240 × 900 px at 300 ppi
   EXPECT_EQ(pdfinfo_field(info, "Producer"), std::string("Platen ") + PLATEN_VERSION) << info;
   EXPECT_EQ(pdfinfo_field(info, "Pages"), "1") << info;
@@ -252,7 +231,7 @@ TEST(PdfWriter, TextLayerIsInvisible) {
   EXPECT_EQ(pixGetHeight(rendered.get()), 900);
   for (const Word& w : all_words(document.pages[0])) EXPECT_EQ(mean_grey(rendered.get(), w.box), 255.0) << w.text;
   // and the text is there to select and search.
-  EXPECT_EQ(run("pdftotext -q -raw '" + pdf + "' -"), document.pages[0].text + "\f");
+  EXPECT_EQ(pdf_raw_text(pdf), document.pages[0].text + "\f");
 }
 
 TEST(PdfWriter, RawBilevelPageIsEncodedAsG4) {
@@ -260,7 +239,7 @@ TEST(PdfWriter, RawBilevelPageIsEncodedAsG4) {
   Document document = sample_document(false);
   document.pages[0].image = bilevel_raw(*document.pages[0].image);
   const std::string pdf = write_pdf(document, "bilevel.pdf");
-  const std::string list = run("pdfimages -list '" + pdf + "'");
+  const std::string list = run_command("pdfimages -list '" + pdf + "'");
   EXPECT_NE(list.find("ccitt"), std::string::npos) << list;
   EXPECT_EQ(list.find("Bad"), std::string::npos) << list;
   // The image as the PDF holds it, decoded by poppler: pixel for pixel the bilevel page.
@@ -301,7 +280,7 @@ TEST(PdfWriter, OrientationTagTurnsTheStoredImageToTheDisplayedPage) {
           upright.data[static_cast<std::size_t>(y) * upright.width + x];
   document.pages[0].image = stored;
   const std::string pdf = write_pdf(document, "tagged.pdf");
-  EXPECT_EQ(pdfinfo_field(run("pdfinfo '" + pdf + "'"), "Page size"), "297.6 x 216 pts");
+  EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Page size"), "297.6 x 216 pts");
   PixPtr rendered = render_page(pdf);
   ASSERT_TRUE(rendered);
   ASSERT_EQ(pixGetWidth(rendered.get()), 1240);
@@ -336,7 +315,7 @@ TEST(PdfWriter, JpegPassesThroughAndBilevelStaysG4) {
   std::string bytes = PdfWriter().write(document).bytes;
   EXPECT_NE(bytes.find(std::string(image->data.begin(), image->data.end())), std::string::npos) << "JPEG re-encoded";
   std::string pdf = write_pdf(document, "jpeg.pdf");
-  EXPECT_NE(run("pdfimages -list '" + pdf + "'").find("jpeg"), std::string::npos);
+  EXPECT_NE(run_command("pdfimages -list '" + pdf + "'").find("jpeg"), std::string::npos);
 
   PixPtr binary = adopt(pixThresholdToBinary(grey.get(), 128));
   L_COMP_DATA* cid = nullptr;
@@ -352,7 +331,7 @@ TEST(PdfWriter, JpegPassesThroughAndBilevelStaysG4) {
   bytes = PdfWriter().write(document).bytes;
   EXPECT_NE(bytes.find(std::string(g4->data.begin(), g4->data.end())), std::string::npos) << "G4 re-encoded";
   pdf = write_pdf(document, "g4.pdf");
-  EXPECT_NE(run("pdfimages -list '" + pdf + "'").find("ccitt"), std::string::npos);
+  EXPECT_NE(run_command("pdfimages -list '" + pdf + "'").find("ccitt"), std::string::npos);
   // Rendered back, the page image is the bilevel page (a word's ink where it was).
   const std::string png = pdf + "-render";
   ASSERT_EQ(std::system(("pdftoppm -q -r 300 -gray -singlefile '" + pdf + "' '" + png + "'").c_str()), 0);
@@ -397,7 +376,7 @@ TEST(PdfWriter, TurnedPageTextRunsInTheTextsDirectionOnItsBoxes) {
     SCOPED_TRACE("page turned " + std::to_string(degrees) + " degrees");
     const Document document = turned_sample(degrees);
     const std::string pdf = write_pdf(document, "turned-" + std::to_string(degrees) + ".pdf");
-    EXPECT_EQ(pdfinfo_field(run("pdfinfo '" + pdf + "'"), "Page size"),
+    EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Page size"),
               degrees == 180 ? "297.6 x 216 pts" : "216 x 297.6 pts");
     const auto lines = pdf_lines(pdf, 1, 300);
     expect_words_on_boxes(flatten(lines), document.pages[0], degrees != 180);
