@@ -1517,7 +1517,8 @@ std::vector<int> order_rows(std::vector<OrderItem> items, double xh) {
 // has columns. A line goes to the column its middle lies in: a line reaching into the gutter
 // (an indented first line, a long last word), a speck in it or a short heading across it stays
 // in the flow of its column. Only a line that spans both columns, over half of each column's
-// width (a title or a paragraph typed across the page), splits the columns into bands: each
+// width (a paragraph typed across the page), or crosses the gutter above or below both columns
+// (a title, a closing line), splits the columns into bands: each
 // band gives its left column, then its right column (recursively, so three columns work), then
 // the spanning line. Otherwise rows.
 std::vector<int> order_lines(const std::vector<OrderItem>& items, double xh) {
@@ -1576,7 +1577,18 @@ std::vector<int> order_lines(const std::vector<OrderItem>& items, double xh) {
     if (it.x1 <= best_g0) left_x0 = std::min(left_x0, static_cast<double>(it.x0));
     if (it.x0 >= best_g1) right_x1 = std::max(right_x1, static_cast<double>(it.x1));
   }
+  double columns_top = 1e30, columns_bottom = -1e30;
+  for (const auto& it : items) {
+    if (it.x1 <= best_g0 || it.x0 >= best_g1) {
+      columns_top = std::min(columns_top, it.y);
+      columns_bottom = std::max(columns_bottom, it.y);
+    }
+  }
+  // Spanning: across over half of both columns, or across the gutter above or below all of
+  // both columns (a title, a closing line).
   const auto spans_both = [&](const OrderItem& it) {
+    if (!(it.x1 > best_g0 && it.x0 < best_g1)) return false;
+    if (it.y < columns_top || it.y > columns_bottom) return true;
     return it.x0 < best_g0 && it.x1 > best_g1 && best_g0 - it.x0 >= 0.5 * (best_g0 - left_x0) &&
            it.x1 - best_g1 >= 0.5 * (right_x1 - best_g1);
   };
