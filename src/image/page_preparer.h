@@ -23,7 +23,7 @@ struct PrepareOptions {
   /// detector's own threshold (6).
   double min_quarter_turn_confidence = 0.0;
   bool deskew = true;
-  double max_skew_degrees = 7.0;
+  double max_skew_degrees = 10.0;
 };
 
 /// A page ready for layout analysis. Both images have the same size and geometry.

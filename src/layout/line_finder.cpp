@@ -1514,8 +1514,13 @@ std::vector<int> order_rows(std::vector<OrderItem> items, double xh) {
 
 // Reading order. When a vertical gutter at least two x-heights wide, crossed by at most 5 % of
 // the lines (titles), has four or more lines on either side with overlapping heights, the page
-// has columns: each band between crossing lines gives its left column, then its right column
-// (recursively, so three columns work), then the crossing line. Otherwise rows.
+// has columns. A line goes to the column its middle lies in: a line reaching into the gutter
+// (an indented first line, a long last word), a speck in it or a short heading across it stays
+// in the flow of its column. Only a line that spans both columns, over half of each column's
+// width (a paragraph typed across the page), or crosses the gutter above or below both columns
+// (a title, a closing line), splits the columns into bands: each
+// band gives its left column, then its right column (recursively, so three columns work), then
+// the spanning line. Otherwise rows.
 std::vector<int> order_lines(const std::vector<OrderItem>& items, double xh) {
   constexpr int kMinColumnLines = 4;
   if (items.size() < 2 * kMinColumnLines) return order_rows(items, xh);
@@ -1566,24 +1571,44 @@ std::vector<int> order_lines(const std::vector<OrderItem>& items, double xh) {
   }
   if (best_score == 0) return order_rows(items, xh);
 
-  std::vector<OrderItem> crossing;
+  const double middle = 0.5 * (best_g0 + best_g1);
+  double left_x0 = 1e30, right_x1 = -1e30;
   for (const auto& it : items) {
-    if (it.x1 > best_g0 && it.x0 < best_g1) crossing.push_back(it);
+    if (it.x1 <= best_g0) left_x0 = std::min(left_x0, static_cast<double>(it.x0));
+    if (it.x0 >= best_g1) right_x1 = std::max(right_x1, static_cast<double>(it.x1));
   }
-  std::sort(crossing.begin(), crossing.end(), [](const OrderItem& a, const OrderItem& b) { return a.y < b.y; });
+  double columns_top = 1e30, columns_bottom = -1e30;
+  for (const auto& it : items) {
+    if (it.x1 <= best_g0 || it.x0 >= best_g1) {
+      columns_top = std::min(columns_top, it.y);
+      columns_bottom = std::max(columns_bottom, it.y);
+    }
+  }
+  // Spanning: across over half of both columns, or across the gutter above or below all of
+  // both columns (a title, a closing line).
+  const auto spans_both = [&](const OrderItem& it) {
+    if (!(it.x1 > best_g0 && it.x0 < best_g1)) return false;
+    if (it.y < columns_top || it.y > columns_bottom) return true;
+    return it.x0 < best_g0 && it.x1 > best_g1 && best_g0 - it.x0 >= 0.5 * (best_g0 - left_x0) &&
+           it.x1 - best_g1 >= 0.5 * (right_x1 - best_g1);
+  };
+  std::vector<OrderItem> spanning;
+  for (const auto& it : items) {
+    if (spans_both(it)) spanning.push_back(it);
+  }
+  std::sort(spanning.begin(), spanning.end(), [](const OrderItem& a, const OrderItem& b) { return a.y < b.y; });
   std::vector<int> out;
   double band_top = -1e30;
-  for (std::size_t c = 0; c <= crossing.size(); ++c) {
-    const double band_bottom = c < crossing.size() ? crossing[c].y : 1e30;
+  for (std::size_t c = 0; c <= spanning.size(); ++c) {
+    const double band_bottom = c < spanning.size() ? spanning[c].y : 1e30;
     std::vector<OrderItem> left, right;
     for (const auto& it : items) {
-      if (it.y < band_top || it.y >= band_bottom) continue;
-      if (it.x1 <= best_g0) left.push_back(it);
-      if (it.x0 >= best_g1) right.push_back(it);
+      if (it.y < band_top || it.y >= band_bottom || spans_both(it)) continue;
+      (0.5 * (it.x0 + it.x1) < middle ? left : right).push_back(it);
     }
     for (int i : order_lines(left, xh)) out.push_back(i);
     for (int i : order_lines(right, xh)) out.push_back(i);
-    if (c < crossing.size()) out.push_back(crossing[c].index);
+    if (c < spanning.size()) out.push_back(spanning[c].index);
     band_top = band_bottom;
   }
   return out;

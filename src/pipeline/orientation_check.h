@@ -1,5 +1,6 @@
 #pragma once
-// A second opinion on a page's orientation from the recognizer itself.
+// How well the recognizer reads a page's lines as they stand and turned by 180°: the
+// measures by which pipeline/upright_reading.h decides a page's orientation.
 
 #include <vector>
 
@@ -47,8 +48,5 @@ constexpr double kClearReadingConfidence = 0.90;
 constexpr double kFairReadingConfidence = 0.85;
 constexpr double kQuickReadingMargin = 0.08;
 
-/// Below this reading confidence an upright-looking page may be sideways: upright pages of
-/// the dev set and rendered pages read at 0.90–0.99, the sample page turned by 90° at 0.72.
-constexpr double kPoorReadingConfidence = 0.8;
 
 }  // namespace platen

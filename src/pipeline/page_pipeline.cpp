@@ -21,6 +21,7 @@
 #include "pipeline/orientation_check.h"
 #include "pipeline/page_assembly.h"
 #include "pipeline/page_confidence.h"
+#include "pipeline/upright_reading.h"
 #include "recognition/openmp_guard.h"
 
 namespace platen {
@@ -157,100 +158,6 @@ void list_pages(std::size_t index, const std::string& file, std::deque<PageJob>&
   jobs.push_back(std::move(failed));
 }
 
-/// A page prepared with `turns` clockwise quarter turns, and its lines.
-struct Prepared {
-  int turns = 0;
-  PreparedPage page;
-  std::vector<TextLine> lines;
-};
-
-Prepared prepared_at(const DecodedPage& page, int turns, const PipelineOptions& options) {
-  PrepareOptions o = options.prepare;
-  o.quarter_turns = turns;
-  Prepared p{turns, prepare_page(page, o), {}};
-  p.lines = find_text_lines(p.page, options.layout);
-  return p;
-}
-
-std::vector<const GreyImage*> crops_of(const std::vector<TextLine>& lines) {
-  std::vector<const GreyImage*> images;
-  images.reserve(lines.size());
-  for (const TextLine& l : lines) images.push_back(&l.image);
-  return images;
-}
-
-/// The recognizer's first look at a prepared page: the turns that make it upright (its own,
-/// or 180° more) when the beginnings of its widest lines read clearly one way up, else −1.
-/// Read as they stand, upright lines score at least kClearReadingConfidence, or failing that
-/// at least kFairReadingConfidence and kQuickReadingMargin more than turned by 180°; lines
-/// upside down or sideways never do (see orientation_check.h).
-int quick_verdict(const Prepared& p, const Recognizer& recognizer) {
-  const std::vector<const GreyImage*> crops = crops_of(p.lines);
-  const int width = static_cast<int>(std::lround(kQuickReadingInches * p.page.dpi));
-  const double as_is = quick_reading_confidence(crops, recognizer, width, false);
-  if (as_is >= kClearReadingConfidence) return p.turns;
-  const double flipped = quick_reading_confidence(crops, recognizer, width, true);
-  if (flipped >= kClearReadingConfidence) return (p.turns + 2) % 4;
-  if (as_is >= kFairReadingConfidence && as_is >= flipped + kQuickReadingMargin) return p.turns;
-  if (flipped >= kFairReadingConfidence && flipped >= as_is + kQuickReadingMargin) return (p.turns + 2) % 4;
-  return -1;
-}
-
-/// Settles by reading the orientation of a page the detector found turned, or was unsure of:
-/// it found `detected_turns` with `detected_confidence` (0 when undecided). `first` is the page
-/// as prepared: turned that way, or left as found. First looks: that page, and for a doubtful
-/// quarter turn the other reading (the page turned if it was left as found, or as found if it
-/// was turned); each decides when it reads clearly one way up. Otherwise the full check: the
-/// page as the detector would turn it and turned by 180° more are read; after a doubtful
-/// quarter turn, also the page as found and upside down; and when a page the detector did
-/// not find sideways reads poorly both ways, also turned by a quarter either way (two Cyrillic
-/// pages turned by 90°, which the detector took for upside down, are read right only so). The
-/// orientation read with the highest confidence is kept (a later reading must beat an earlier
-/// one by kOrientationReadingMargin). Returns the page prepared that way up, and its lines.
-Prepared settle_orientation(const DecodedPage& page, Prepared first, int detected_turns, double detected_confidence,
-                            const Recognizer& recognizer, const PipelineOptions& options) {
-  const bool doubtful_quarter_turn = detected_turns % 2 == 1 && detected_confidence < kSureOrientationConfidence;
-  std::vector<Prepared> looked_at;  // pages prepared so far
-  looked_at.push_back(std::move(first));
-  int verdict = quick_verdict(looked_at.back(), recognizer);
-  if (verdict < 0 && doubtful_quarter_turn) {
-    looked_at.push_back(prepared_at(page, looked_at[0].turns == 0 ? detected_turns : 0, options));
-    verdict = quick_verdict(looked_at.back(), recognizer);
-  }
-  if (verdict < 0) {
-    // The full check.
-    double best = -1;
-    verdict = detected_turns;
-    // Reads a page as it is and turned by 180°, keeping the better. The lines of the page
-    // turned by 180° are found again on the page prepared that way: those of this page,
-    // turned and in the opposite order, read worse (layout is not symmetric: commas above the
-    // line, dots below; one rendered page turned by 180° read at 10.5 % CER instead of 6.0 %).
-    auto consider = [&](const Prepared& p) {
-      const std::vector<const GreyImage*> crops = crops_of(p.lines);
-      const double as_is = reading_confidence(crops, recognizer, false);
-      const double flipped = reading_confidence(crops, recognizer, true);
-      const double margin = best < 0 ? 0.0 : kOrientationReadingMargin;
-      if (as_is >= flipped && as_is > best + margin) {
-        best = as_is, verdict = p.turns;
-      } else if (flipped > as_is && flipped > best + margin) {
-        best = flipped, verdict = (p.turns + 2) % 4;
-      }
-    };
-    // The detector's reading first.
-    std::stable_partition(looked_at.begin(), looked_at.end(),
-                          [&](const Prepared& p) { return p.turns % 2 == detected_turns % 2; });
-    for (const Prepared& p : looked_at) consider(p);
-    if (detected_turns % 2 == 0 && best < kPoorReadingConfidence) {
-      looked_at.push_back(prepared_at(page, 1, options));
-      consider(looked_at.back());
-    }
-  }
-  for (Prepared& p : looked_at) {
-    if (p.turns == verdict) return std::move(p);
-  }
-  return prepared_at(page, verdict, options);
-}
-
 /// Decode → prepare → segment → recognise one page. Throws on any failure of the page.
 void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options,
                   PageResult& result) {
@@ -289,6 +196,7 @@ void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOpti
 
   std::vector<GreyImage> crops;
   std::vector<LinePlacement> placements;  // where each crop lies on the prepared page
+  std::vector<RecognisedLine> recognised;
   PageFrame frame{result.width, result.height, 0, 0.0};
   if (options.single_line) {
     start = Clock::now();
@@ -297,10 +205,13 @@ void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOpti
     crops.push_back(grey_image_from_pix(grey.get()));
     placements.push_back(LinePlacement{Box{0, 0, result.width, result.height}, {}, result.height - 1, 0});
     t.deskew = seconds_since(start);
+    RecognitionTimings rt;
+    recognised = recognizer.recognise(crops, options.decode, &rt);
+    t.recognise = rt.normalise + rt.network;
+    t.decode_text = rt.decode;
   } else {
-    // With orientation detected, the recognizer settles the orientations the detector is
-    // unsure of (below), and pages are read as found first: most are upright, and typewritten
-    // Cyrillic often looks upside down to the detector.
+    // With orientation detected, the detector's sure quarter turns are applied and the rest is
+    // left as found: the page's orientation is settled by reading it (read_upright).
     const bool detected = options.prepare.detect_orientation && options.prepare.quarter_turns < 0;
     PrepareOptions first_look = options.prepare;
     if (detected) {
@@ -315,42 +226,26 @@ void process_page(PageJob& job, const Recognizer& recognizer, const PipelineOpti
     start = Clock::now();
     std::vector<TextLine> lines = find_text_lines(prepared, options.layout);
     t.segment = seconds_since(start);
-    // The orientation detector guesses on Cyrillic (few ascenders, many descenders), can turn
-    // an upright page sideways, and leaves some pages undecided; when it was unsure, or turned
-    // the page, the recognizer has the last word (see settle_orientation).
-    if (detected && lines.size() >= 2 &&
-        (prepared.detected_orientation_degrees != 0 || prepared.orientation_confidence < kSureOrientationConfidence)) {
-      start = Clock::now();
-      const int detected_turns = prepared.detected_orientation_degrees / 90;
-      const double detected_confidence = prepared.orientation_confidence;
-      Prepared first{prepared.orientation_degrees / 90, std::move(prepared), std::move(lines)};
-      Prepared settled =
-          settle_orientation(page, std::move(first), detected_turns, detected_confidence, recognizer, options);
-      prepared = std::move(settled.page);
-      lines = std::move(settled.lines);
-      t.deskew += seconds_since(start);
-    }
+    UprightReading upright = read_upright(page, std::move(prepared), std::move(lines), detected, recognizer,
+                                          UprightOptions{options.prepare, options.layout, options.decode});
     page.pix.reset();  // the page's largest buffer; not needed past this point
+    t.deskew += upright.orientation_seconds;
+    t.recognise = upright.timings.normalise + upright.timings.network;
+    t.decode_text = upright.timings.decode;
 
     start = Clock::now();
-    crops.reserve(lines.size());
-    placements.reserve(lines.size());
-    for (TextLine& line : lines) {
-      crops.push_back(std::move(line.image));
+    crops = std::move(upright.crops);
+    recognised = std::move(upright.recognised);
+    placements.reserve(upright.lines.size());
+    for (TextLine& line : upright.lines) {
       placements.push_back(LinePlacement{line.box, std::move(line.top_rows), line.baseline, line.x_height});
     }
-    frame.orientation_degrees = prepared.orientation_degrees;
-    frame.skew_degrees = prepared.skew_degrees;
-    result.resolution = prepared.dpi;
-    result.resolution_from_file = page.dpi > 0 && page.dpi == prepared.dpi;
+    frame.orientation_degrees = upright.page.orientation_degrees;
+    frame.skew_degrees = upright.page.skew_degrees;
+    result.resolution = upright.page.dpi;
+    result.resolution_from_file = page.dpi > 0 && page.dpi == upright.page.dpi;
     t.segment += seconds_since(start);
   }
-
-  std::vector<RecognisedLine> recognised;
-  RecognitionTimings rt;
-  if (!crops.empty()) recognised = recognizer.recognise(crops, options.decode, &rt);
-  t.recognise = rt.normalise + rt.network;
-  t.decode_text = rt.decode;
 
   assemble_page(crops, placements, recognised, frame, recognizer.word_calibration(), result);
   result.low_confidence = read_with_low_confidence(result);
