@@ -41,19 +41,6 @@ std::vector<std::uint8_t> cut(std::vector<std::uint8_t> bytes, double fraction) 
   return bytes;
 }
 
-PixPtr sample_text_page(int height) {
-  const DecodedPage page = read_image_page(source_dir() + "/datasets/samples/sample-page.jpg", 0);
-  PixPtr grey = to_grey(page.pix.get());
-  const int w = pixGetWidth(grey.get()) / 16 * 16;
-  BOX* box = boxCreate(0, 0, w, height);
-  PixPtr clipped = adopt(pixClipRectangle(grey.get(), box, nullptr));
-  boxDestroy(&box);
-  if (!clipped) throw std::runtime_error("cannot clip the sample page");
-  PixPtr copy = adopt(pixCopy(nullptr, clipped.get()));
-  pixSetResolution(copy.get(), 0, 0);
-  return copy;
-}
-
 namespace {
 
 std::uint8_t grey_at(Pix* pix, int x, int y) {
@@ -63,6 +50,32 @@ std::uint8_t grey_at(Pix* pix, int x, int y) {
 }
 
 }  // namespace
+
+PixPtr sample_text_page(int height) {
+  const DecodedPage page = read_image_page(source_dir() + "/datasets/samples/sample-page.jpg", 0);
+  PixPtr grey = to_grey(page.pix.get());
+  const int w = pixGetWidth(grey.get()) / 16 * 16;
+  // End on paper, not through a line of type: the nearest run of 6 light rows above `height`.
+  auto light_row = [&](int y) {
+    for (int x = 0; x < w; ++x)
+      if (grey_at(grey.get(), x, y) < 140) return false;
+    return true;
+  };
+  for (int y = height, run = 0; y > height / 2; --y) {
+    run = light_row(y) ? run + 1 : 0;
+    if (run == 6) {
+      height = y + 3;
+      break;
+    }
+  }
+  BOX* box = boxCreate(0, 0, w, height);
+  PixPtr clipped = adopt(pixClipRectangle(grey.get(), box, nullptr));
+  boxDestroy(&box);
+  if (!clipped) throw std::runtime_error("cannot clip the sample page");
+  PixPtr copy = adopt(pixCopy(nullptr, clipped.get()));
+  pixSetResolution(copy.get(), 0, 0);
+  return copy;
+}
 
 std::vector<std::uint8_t> jpeg_bytes(Pix* grey8, JpegInk ink, int quality) {
   const int w = pixGetWidth(grey8), h = pixGetHeight(grey8);

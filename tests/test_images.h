@@ -23,8 +23,8 @@ std::string write_file(const std::string& path, const std::vector<std::uint8_t>&
 std::vector<std::uint8_t> cut(std::vector<std::uint8_t> bytes, double fraction);
 
 /// A grey text page that the shipped model reads well: the upper part of the bundled sample
-/// page (datasets/samples/sample-page.jpg), `height` px tall, its width cut to a multiple of
-/// 16 px (so JPEG blocks of turned copies line up). 8 bpp, no resolution set.
+/// page (datasets/samples/sample-page.jpg), cut on the paper between two lines at most
+/// `height` px down, its width cut to a multiple of 16 px. 8 bpp, no resolution set.
 PixPtr sample_text_page(int height = 528);
 
 /// JPEG colour layouts written with libjpeg from an 8 bpp grey page.
