@@ -45,7 +45,7 @@ void check_pixel_limits(double w, double h, const PageContext& page) {
     std::ostringstream limit;
     limit << page.options.max_pixels / 1e6;
     page.fail("image is " + size + ", over the limit of " + limit.str() +
-              " Mpx (--max-pixels); split or downscale it, or raise the limit");
+              " Mpx; split or downscale it, or raise the page size limit");
   }
 }
 

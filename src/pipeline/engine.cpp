@@ -145,9 +145,7 @@ PageResult Engine::read_page(const std::uint8_t* data, std::size_t size, int pag
   check_page_index(name, page_index, job.page_count);
   job.decoded = read_image_page_from_memory(data, size, name, page_index, impl_->pipeline.read);
   job.decode_seconds = seconds_since(start);
-  PageResult result = read_job(*impl_, job);
-  result.source.clear();  // "" for memory
-  return result;
+  return read_job(*impl_, job);  // source = name
 }
 
 PageResult Engine::read_pixels(const PixelView& pixels) const {

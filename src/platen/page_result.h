@@ -119,7 +119,9 @@ struct PageTimings {
 
 /// Outcome of one page (or of a whole file that could not be opened).
 struct PageResult {
-  std::string source;           ///< the input as given ("-" for standard input, "" for memory)
+  /// The input as given: its path, "-" for standard input, the name given for an encoded file
+  /// in memory; "" for pixels in memory.
+  std::string source;
   std::size_t input_index = 0;  ///< position of the input in a batch's list (0 outside a batch)
   int page_index = 0;           ///< 0-based page of the input
   int page_count = 1;           ///< pages of the input (1 when it could not be opened)
