@@ -223,9 +223,10 @@ Decoded TiffFile::decode(const PageContext& page) {
 
   // Every strip or tile must lie inside the file, and together they must be able to hold the
   // pixels the header claims at the compression's best ratio.
-  const std::uint32_t striles = TIFFNumberOfStrips(tif);
-  if (striles == 0) page.fail("the TIFF directory lists no image data");
+  // TIFFNumberOfStrips counts from RowsPerStrip even in a tiled file (one "strip" there).
   const bool tiled = TIFFIsTiled(tif) != 0;
+  const std::uint32_t striles = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+  if (striles == 0) page.fail("the TIFF directory lists no image data");
   double stored = 0;
   for (std::uint32_t i = 0; i < striles; ++i) {
     const std::uint64_t offset = TIFFGetStrileOffset(tif, i);
