@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
 #include "image/pix.h"
 
 namespace platen::test {
@@ -83,5 +86,18 @@ struct RunStats {
 /// Runs `command` (sh -c) with standard input from /dev/null, capturing standard output and
 /// error; the peak memory is that of the command's process tree's largest process.
 RunStats run_measured(const std::string& command);
+
+/// Runs `read` and returns the message of the ImageError it throws; "" and a test failure when it
+/// throws nothing (any other exception passes through).
+template <typename F>
+std::string image_error_of(F read) {
+  try {
+    read();
+  } catch (const ImageError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected ImageError";
+  return "";
+}
 
 }  // namespace platen::test

@@ -2,6 +2,11 @@
 
 #include <memory>
 #include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "test_paths.h"
 
 namespace platen::test {
 
@@ -30,6 +35,24 @@ PixPtr text_like_page(int lines, unsigned seed, int width) {
   }
   pixSetResolution(pix.get(), 300, 300);
   return pix;
+}
+
+const Recognizer& shipped_recognizer() {
+  static const Recognizer recognizer(default_model_path());
+  return recognizer;
+}
+
+std::optional<PageResult> read_rendered_page(const PixPtr& pix, const std::string& name) {
+  const std::string path = make_temp_dir() + "/" + name + ".png";
+  EXPECT_EQ(pixWrite(path.c_str(), pix.get(), IFF_PNG), 0);
+  std::vector<PageResult> results;
+  run_page_pipeline({path}, shipped_recognizer(), PipelineOptions{},
+                    [&](const PageResult& p) { results.push_back(p); });
+  if (results.size() != 1 || !results[0].ok) {
+    ADD_FAILURE() << name << ": " << (results.empty() ? "no result" : results[0].error);
+    return std::nullopt;
+  }
+  return results[0];
 }
 
 }  // namespace platen::test

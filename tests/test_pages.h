@@ -2,8 +2,12 @@
 // Generated page images shared by the pipeline and CLI tests.
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "image/pix.h"
+#include "pipeline/page_pipeline.h"
+#include "recognition/recognizer.h"
 
 namespace platen::test {
 
@@ -19,5 +23,13 @@ BoxPtr rect(int x, int y, int w, int h);
 /// hole; x-height 20 px, every fourth one 28 px tall) grouped in words, laid out by `seed`.
 /// Height 120 + 60·lines px. Throws nothing; an allocation failure gives a null PixPtr.
 PixPtr text_like_page(int lines, unsigned seed, int width = 1200);
+
+/// The shipped model's recognizer, loaded once per test process (on first use; thread-safe).
+const Recognizer& shipped_recognizer();
+
+/// Writes `pix` to NAME.png in a fresh temporary folder and reads it with the page pipeline,
+/// default options and the shipped model. A page that does not read adds a test failure naming
+/// `name` and its error, and gives nullopt.
+std::optional<PageResult> read_rendered_page(const PixPtr& pix, const std::string& name);
 
 }  // namespace platen::test

@@ -15,32 +15,16 @@
 #include "image/pix.h"
 #include "test_images.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
 
 namespace fs = std::filesystem;
+using test::contains;
+using test::lines_of;
+using test::shell_quote;
 using test::RunStats;
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 /// Standard error's lines other than the low-confidence notices of pages that were read.
 std::vector<std::string> error_lines(const std::string& err) {
@@ -58,8 +42,8 @@ class InputFiles : public ::testing::Test {
     png_ = dir_ + "/page.png";
     ASSERT_EQ(pixWrite(png_.c_str(), page_, IFF_PNG), 0);
     // What every refused input is measured against: the same run on a missing file.
-    baseline_ = new RunStats(ocr(quote(dir_ + "/missing.png")));
-    png_run_ = new RunStats(ocr(quote(png_)));
+    baseline_ = new RunStats(ocr(shell_quote(dir_ + "/missing.png")));
+    png_run_ = new RunStats(ocr(shell_quote(png_)));
   }
   static void TearDownTestSuite() {
     pixDestroy(&page_);
@@ -69,7 +53,7 @@ class InputFiles : public ::testing::Test {
 
   /// `ocr ARGS` through sh (ARGS already quoted), measured.
   static RunStats ocr(const std::string& args, const std::string& env = "") {
-    return test::run_measured(env + (env.empty() ? "" : " ") + "exec " + quote(test::ocr_binary()) + " " + args);
+    return test::run_measured(env + (env.empty() ? "" : " ") + "exec " + shell_quote(test::ocr_binary()) + " " + args);
   }
   static std::string path(const std::string& name) { return dir_ + "/" + name; }
   static void figures(const std::string& name, const RunStats& r) {
@@ -113,7 +97,7 @@ TEST_F(InputFiles, TruncatedMultiPageTiffWritesEarlierPagesAndNamesTheLaterFaile
   ASSERT_EQ(pixWriteTiff(whole.c_str(), page_, IFF_TIFF_LZW, "a"), 0);
   ASSERT_EQ(pixWriteTiff(whole.c_str(), page_, IFF_TIFF_LZW, "a"), 0);
   const std::string cut = test::write_file(path("three-cut.tif"), test::cut(test::file_bytes(whole), 0.85));
-  const RunStats r = ocr(quote(cut));
+  const RunStats r = ocr(shell_quote(cut));
   figures("multi-page TIFF cut in page 3", r);
   EXPECT_EQ(r.status, 1) << r.err;
   // Pages 1 and 2 as the PNG reads them, page 3 an empty slot after its form feed.
@@ -125,7 +109,7 @@ TEST_F(InputFiles, TruncatedMultiPageTiffWritesEarlierPagesAndNamesTheLaterFaile
 
   // With -o: the file of the pages that read, and the same error.
   const std::string out = path("out-tiff");
-  const RunStats to_dir = ocr("-o " + quote(out) + " " + quote(cut));
+  const RunStats to_dir = ocr("-o " + shell_quote(out) + " " + shell_quote(cut));
   EXPECT_EQ(to_dir.status, 1) << to_dir.err;
   EXPECT_EQ(test::read_text_file(out + "/three-cut.txt"), png_run_->out + "\f" + png_run_->out + "\f");
   EXPECT_TRUE(contains(to_dir.err, "(page 3)")) << to_dir.err;
@@ -144,7 +128,7 @@ TEST_F(InputFiles, JpegCutShortEndingWithEoiAndJpegWithAStrayMarkerFailTheirPage
   const std::string stray_file = test::write_file(path("stray.jpg"), stray);
   for (const std::string& file : {eoi_file, stray_file}) {
     SCOPED_TRACE(file);
-    const RunStats r = ocr(quote(file));
+    const RunStats r = ocr(shell_quote(file));
     figures(file == eoi_file ? "JPEG cut at 60% + EOI" : "JPEG with stray RST3 marker", r);
     expect_refused(r, file);
     EXPECT_TRUE(contains(r.err, "(page 1): damaged or truncated JPEG")) << r.err;
@@ -174,7 +158,7 @@ TEST_F(InputFiles, LyingRgbTiffHeaderIsRefusedFastWithLittleMemory) {
   put16(8), put16(8), put16(8);
   for (std::uint32_t i = 0; i < data; ++i) b.push_back(static_cast<std::uint8_t>((i * 2654435761u) >> 24));
   const std::string file = test::write_file(path("lying.tif"), b);
-  const RunStats r = ocr(quote(file));
+  const RunStats r = ocr(shell_quote(file));
   figures("RGB TIFF claiming 17320x17320 on 540 KB (LZW)", r);
   expect_refused(r, file, 16);
   EXPECT_TRUE(contains(r.err, "17320x17320 px")) << r.err;
@@ -184,7 +168,7 @@ TEST_F(InputFiles, LyingRgbTiffHeaderIsRefusedFastWithLittleMemory) {
 TEST_F(InputFiles, FifoWithNoWriterEndsWithinTheSilenceLimit) {
   const std::string fifo = path("silent.fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  const RunStats r = ocr(quote(fifo), "PLATEN_STREAM_TIMEOUT=2");
+  const RunStats r = ocr(shell_quote(fifo), "PLATEN_STREAM_TIMEOUT=2");
   figures("FIFO with no writer (limit 2 s)", r);
   expect_refused(r, fifo);
   EXPECT_TRUE(contains(r.err, "no data came for 2 s")) << r.err;
@@ -195,14 +179,14 @@ TEST_F(InputFiles, FifoWithNoWriterEndsWithinTheSilenceLimit) {
 TEST_F(InputFiles, FifoWithAWriterReadsLikeTheFileAndAFolderNeedsR) {
   const std::string fifo = path("page.fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  const RunStats r = test::run_measured("cat " + quote(png_) + " > " + quote(fifo) + " & exec " +
-                                        quote(test::ocr_binary()) + " " + quote(fifo));
+  const RunStats r = test::run_measured("cat " + shell_quote(png_) + " > " + shell_quote(fifo) + " & exec " +
+                                        shell_quote(test::ocr_binary()) + " " + shell_quote(fifo));
   figures("FIFO with a writer (PNG)", r);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, png_run_->out);
   const std::string folder = path("scans");
   fs::create_directory(folder);
-  const RunStats f = ocr(quote(folder));
+  const RunStats f = ocr(shell_quote(folder));
   expect_refused(f, folder);
   EXPECT_TRUE(contains(f.err, "-r")) << f.err;
 }
@@ -218,24 +202,24 @@ TEST_F(InputFiles, PdfInputScannedTextLayerEncryptedAndDamaged) {
   const std::vector<std::uint8_t> pdf = test::pdf_bytes({scanned, layered});
   const std::string file = test::write_file(path("scan.pdf"), pdf);
   const std::string jpeg = test::write_file(path("scan.jpg"), scanned.jpeg);
-  const RunStats as_jpeg = ocr(quote(jpeg));
-  const RunStats read = ocr(quote(file));
+  const RunStats as_jpeg = ocr(shell_quote(jpeg));
+  const RunStats read = ocr(shell_quote(file));
   figures("scanned-image PDF, 2 pages", read);
   EXPECT_EQ(read.status, 0) << read.err;
   EXPECT_EQ(read.out, as_jpeg.out + "\f" + as_jpeg.out);
-  const RunStats skip = ocr("--skip-text " + quote(file));
+  const RunStats skip = ocr("--skip-text " + shell_quote(file));
   figures("PDF with a text layer, --skip-text", skip);
   EXPECT_EQ(skip.status, 0) << skip.err;
   EXPECT_EQ(skip.out, as_jpeg.out + "\fAn earlier reading of this page\n");
 
   const std::string locked = test::write_file(path("locked.pdf"), test::encrypted_pdf(pdf, "secret"));
-  const RunStats enc = ocr(quote(locked));
+  const RunStats enc = ocr(shell_quote(locked));
   figures("encrypted PDF", enc);
   expect_refused(enc, locked);
   EXPECT_TRUE(contains(enc.err, "encrypted")) << enc.err;
 
   const std::string damaged = test::write_file(path("cut.pdf"), test::cut(pdf, 0.3));
-  const RunStats dmg = ocr(quote(damaged));
+  const RunStats dmg = ocr(shell_quote(damaged));
   figures("PDF cut at 30%", dmg);
   EXPECT_EQ(dmg.status, 1) << dmg.err;
   const std::vector<std::string> errors = error_lines(dmg.err);
@@ -250,7 +234,7 @@ TEST_F(InputFiles, CodecMessagesNeverReachStandardErrorRawUnderJobs) {
   for (int i = 0; i < 3; ++i) {
     std::vector<std::uint8_t> bytes = test::cut(jpeg, 0.5 + 0.1 * i);
     bytes.insert(bytes.end(), {0xFF, 0xD9});
-    args += " " + quote(test::write_file(path("j" + std::to_string(i) + ".jpg"), bytes));
+    args += " " + shell_quote(test::write_file(path("j" + std::to_string(i) + ".jpg"), bytes));
   }
   ASSERT_EQ(pixWrite(path("whole.tif").c_str(), page_, IFF_TIFF_LZW), 0);
   ASSERT_EQ(pixWrite(path("whole.png").c_str(), page_, IFF_PNG), 0);
@@ -258,9 +242,9 @@ TEST_F(InputFiles, CodecMessagesNeverReachStandardErrorRawUnderJobs) {
     std::vector<std::uint8_t> bytes = test::file_bytes(path(name));
     // Flip bytes in the middle of the image data: a CRC error for PNG, an LZW error for TIFF.
     for (std::size_t k = bytes.size() / 3; k < bytes.size() / 3 + 64; ++k) bytes[k] ^= 0x5A;
-    args += " " + quote(test::write_file(path(std::string("bad-") + name), bytes));
+    args += " " + shell_quote(test::write_file(path(std::string("bad-") + name), bytes));
   }
-  args += " " + quote(png_);
+  args += " " + shell_quote(png_);
   const RunStats r = ocr(args);
   EXPECT_EQ(r.status, 1);
   const std::vector<std::string> errors = error_lines(r.err);

@@ -15,21 +15,16 @@
 #include "core/text.h"
 #include "recognition/lm_decoder.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
 
 namespace fs = std::filesystem;
+using test::shell_quote;
 
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
-}
-
-/// Single-quoted for sh.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
 }
 
 struct Outcome {
@@ -42,7 +37,7 @@ Outcome ocr_lm(const std::string& args) {
   const std::string dir = test::make_temp_dir();
   const std::string out = dir + "/stdout", err = dir + "/stderr";
   const std::string command =
-      quote(test::ocr_binary()) + " lm " + args + " </dev/null >" + quote(out) + " 2>" + quote(err);
+      shell_quote(test::ocr_binary()) + " lm " + args + " </dev/null >" + shell_quote(out) + " 2>" + shell_quote(err);
   const int rc = std::system(command.c_str());
   Outcome o;
   o.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -84,9 +79,9 @@ TEST(LmCommand, BuildsAPackThatLoadsBackAndPrefersItsText) {
   write_text(dir / "ces.txt", small_corpus());
   write_text(dir / "held.txt", "Strážmistr konal službu v Rakousku.\n");
   const fs::path out = dir / "lang-ces.lm";
-  const Outcome o = ocr_lm("--lang ces --order 4 --text " + quote((dir / "ces.txt").string()) +
-                           " --held-out " + quote((dir / "held.txt").string()) + " --out " +
-                           quote(out.string()));
+  const Outcome o = ocr_lm("--lang ces --order 4 --text " + shell_quote((dir / "ces.txt").string()) +
+                           " --held-out " + shell_quote((dir / "held.txt").string()) + " --out " +
+                           shell_quote(out.string()));
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_NE(o.err.find("2 lines with characters outside the alphabet left out"), std::string::npos) << o.err;
   EXPECT_NE(o.out.find("bits per character"), std::string::npos) << o.out;
@@ -112,8 +107,8 @@ TEST(LmCommand, BuildsAPackThatLoadsBackAndPrefersItsText) {
 TEST(LmCommand, AFileNamedOtherwiseGetsANote) {
   const fs::path dir = test::make_temp_dir();
   write_text(dir / "ces.txt", small_corpus());
-  const Outcome o = ocr_lm("--lang ces --text " + quote((dir / "ces.txt").string()) + " --out " +
-                           quote((dir / "czech.lm").string()));
+  const Outcome o = ocr_lm("--lang ces --text " + shell_quote((dir / "ces.txt").string()) + " --out " +
+                           shell_quote((dir / "czech.lm").string()));
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_NE(o.err.find("lang-ces.lm"), std::string::npos) << o.err;
   EXPECT_EQ(LanguagePack::load((dir / "czech.lm").string()).chars.order(), 5);  // the default
@@ -122,21 +117,21 @@ TEST(LmCommand, AFileNamedOtherwiseGetsANote) {
 TEST(LmCommand, BadArgumentsExitTwoAndWriteNothing) {
   const fs::path dir = test::make_temp_dir();
   write_text(dir / "t.txt", small_corpus());
-  const std::string text = " --text " + quote((dir / "t.txt").string());
-  const std::string out = " --out " + quote((dir / "lang-ces.lm").string());
+  const std::string text = " --text " + shell_quote((dir / "t.txt").string());
+  const std::string out = " --out " + shell_quote((dir / "lang-ces.lm").string());
   for (const std::string& args : {
            text + out,                                              // no --lang
            "--lang ces" + out,                                      // no --text
            "--lang ces" + text,                                     // no --out
-           "--lang ces --text " + quote((dir / "none.txt").string()) + out,  // missing text
-           "--lang ces" + text + " --held-out " + quote((dir / "none.txt").string()) + out,
+           "--lang ces --text " + shell_quote((dir / "none.txt").string()) + out,  // missing text
+           "--lang ces" + text + " --held-out " + shell_quote((dir / "none.txt").string()) + out,
            "--lang ces --order 9" + text + out,                     // order out of range
            "--lang ces --order 0" + text + out,
            "--lang ces --order five" + text + out,
            "--lang ces --min-word-count 0" + text + out,
            "--lang ../ces" + text + out,                            // not a code
            "--lang ces --bogus" + text + out,                       // unknown option
-           "--lang ces" + text + " --out " + quote((dir / "no" / "lang-ces.lm").string()),
+           "--lang ces" + text + " --out " + shell_quote((dir / "no" / "lang-ces.lm").string()),
        }) {
     const Outcome o = ocr_lm(args);
     EXPECT_EQ(o.status, 2) << args << "\n" << o.err;
@@ -148,8 +143,8 @@ TEST(LmCommand, BadArgumentsExitTwoAndWriteNothing) {
 TEST(LmCommand, TextWithoutAUsableLineFailsWithStatusOne) {
   const fs::path dir = test::make_temp_dir();
   write_text(dir / "t.txt", "\xe2\x98\x83\xe2\x98\x83\n\n");
-  const Outcome o = ocr_lm("--lang ces --text " + quote((dir / "t.txt").string()) + " --out " +
-                           quote((dir / "lang-ces.lm").string()));
+  const Outcome o = ocr_lm("--lang ces --text " + shell_quote((dir / "t.txt").string()) + " --out " +
+                           shell_quote((dir / "lang-ces.lm").string()));
   EXPECT_EQ(o.status, 1) << o.err;
   EXPECT_NE(o.err.find("alphabet"), std::string::npos) << o.err;
   EXPECT_FALSE(fs::exists(dir / "lang-ces.lm"));

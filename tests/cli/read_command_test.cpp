@@ -23,33 +23,17 @@
 #include "training/trainer.h"
 #include "test_pages.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
 
 namespace fs = std::filesystem;
+using test::lines_of;
+using test::shell_quote;
 
 void write_bytes(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
-}
-
-/// Single-quoted for sh.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
 }
 
 /// Standard error without the "read with low confidence" notices, which the test pages (rings,
@@ -97,8 +81,8 @@ class ReadCommand : public ::testing::Test {
     static int n = 0;
     const std::string out = dir_ + "/stdout" + std::to_string(n), err = dir_ + "/stderr" + std::to_string(n);
     ++n;
-    const std::string command = quote(test::ocr_binary()) + (with_model ? " --model " + quote(model_) : "") +
-                                " " + args + " <" + quote(stdin_path) + " >" + quote(out) + " 2>" + quote(err);
+    const std::string command = shell_quote(test::ocr_binary()) + (with_model ? " --model " + shell_quote(model_) : "") +
+                                " " + args + " <" + shell_quote(stdin_path) + " >" + shell_quote(out) + " 2>" + shell_quote(err);
     const int rc = std::system(command.c_str());
     Outcome o;
     o.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -109,7 +93,7 @@ class ReadCommand : public ::testing::Test {
     return o;
   }
 
-  static std::string q(const std::string& path) { return quote(path); }
+  static std::string q(const std::string& path) { return shell_quote(path); }
 
   /// A fresh folder for one test's own files.
   static std::string fresh_dir() { return test::make_temp_dir(); }

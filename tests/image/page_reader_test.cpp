@@ -14,10 +14,15 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "test_images.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
+
+using test::contains;
+using test::image_error_of;
 
 // A 1 bpp pattern with structure in both directions (so a transposed or shifted read fails).
 PixPtr make_binary(int w, int h) {
@@ -90,22 +95,6 @@ double mean_abs_diff(Pix* a, Pix* b) {
   double sum = 0;
   for (std::size_t i = 0; i < ia.pixels.size(); ++i) sum += std::abs(ia.pixels[i] - ib.pixels[i]);
   return sum / static_cast<double>(ia.pixels.size());
-}
-
-// Runs `read` and returns the ImageError's message ("" and a failure when nothing is thrown).
-template <typename F>
-std::string image_error_of(F read) {
-  try {
-    read();
-  } catch (const ImageError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected ImageError";
-  return "";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 // A baseline TIFF, 8 bpp uncompressed, whose directory comes before the pixel data (as many

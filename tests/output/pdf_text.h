@@ -2,28 +2,17 @@
 // Reading a PDF's text back with poppler's command-line tools (poppler-utils), for the tests of
 // the PDF writer and of `ocr --format pdf`. Header-only: used by several test files.
 
-#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "test_shell.h"
+
 namespace platen::test {
 
 /// Whether pdftotext (and so poppler-utils' pdfinfo, pdfimages, pdftoppm) is on the PATH.
 inline bool have_pdftotext() { return std::system("command -v pdftotext > /dev/null 2>&1") == 0; }
-
-/// Standard output of a shell command ("" when it cannot be started).
-inline std::string run_command(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
 
 /// The text layer of the PDF at `path` in content-stream order (pdftotext -raw): each page's
 /// text followed by a form feed. `path` must not contain a single quote.

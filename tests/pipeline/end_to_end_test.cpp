@@ -17,27 +17,16 @@
 #include "training/line_dataset.h"
 #include "training/line_renderer.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Standard output of a shell command.
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
-
 TEST(EndToEnd, BundledSamplePageIsReadWithinTenPercentCer) {
   const fs::path sample = fs::path(test::source_dir()) / "datasets" / "samples";
-  std::string text = run(test::ocr_binary() + " " + (sample / "sample-page.jpg").string() + " 2>/dev/null");
+  std::string text = test::run_command(test::ocr_binary() + " " + (sample / "sample-page.jpg").string() + " 2>/dev/null");
   ErrorCounts e = score_text(test::read_text_file(sample / "sample-page.gt.txt"), text);
   ASSERT_GT(e.reference_chars, 1000u);
   EXPECT_LE(e.cer(), 0.10) << text;
@@ -56,7 +45,7 @@ TEST(EndToEnd, BundledSamplePageTurnedAnyWayIsReadUpright) {
     PixPtr turned = adopt(pixRotateOrth(page.get(), quarter_turns));
     const std::string path = dir + "/turned" + std::to_string(quarter_turns) + ".png";
     ASSERT_EQ(pixWrite(path.c_str(), turned.get(), IFF_PNG), 0);
-    const std::string text = run(test::ocr_binary() + " " + path + " 2>/dev/null");
+    const std::string text = test::run_command(test::ocr_binary() + " " + path + " 2>/dev/null");
     EXPECT_LE(score_text(truth, text).cer(), 0.10) << text;
   }
 }

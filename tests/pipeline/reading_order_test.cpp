@@ -16,7 +16,9 @@
 #include "pipeline/page_pipeline.h"
 #include "training/evaluation.h"
 #include "training/page_renderer.h"
+#include "test_pages.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
@@ -25,30 +27,11 @@ namespace fs = std::filesystem;
 
 const std::string kCourier = "/usr/share/fonts/opentype/courier-prime/Courier Prime.otf";
 
-const Recognizer& recognizer() {
-  static const Recognizer r(default_model_path());
-  return r;
-}
-
-/// The page's text lines as read, one string per line (empty lines dropped).
+/// The page's text lines as read, one string per line (a page's text holds no empty line).
 std::vector<std::string> read_lines(const GreyImage& image, const std::string& name) {
-  const std::string path = test::make_temp_dir() + "/" + name + ".png";
-  PixPtr pix = pix_from_grey_image(image);
-  EXPECT_EQ(pixWrite(path.c_str(), pix.get(), IFF_PNG), 0);
-  std::vector<PageResult> results;
-  run_page_pipeline({path}, recognizer(), PipelineOptions{}, [&](const PageResult& p) { results.push_back(p); });
-  std::vector<std::string> lines;
-  if (results.size() != 1 || !results[0].ok) {
-    ADD_FAILURE() << name << ": " << (results.empty() ? "no result" : results[0].error);
-    return lines;
-  }
-  std::size_t from = 0;
-  const std::string& text = results[0].text;
-  while (from < text.size()) {
-    const std::size_t to = text.find('\n', from);
-    lines.push_back(text.substr(from, to - from));
-    from = to == std::string::npos ? text.size() : to + 1;
-  }
+  const std::optional<PageResult> page = test::read_rendered_page(pix_from_grey_image(image), name);
+  if (!page) return {};
+  const std::vector<std::string> lines = test::lines_of(page->text);
   for (const std::string& l : lines) std::printf("%s: | %s\n", name.c_str(), l.c_str());
   return lines;
 }

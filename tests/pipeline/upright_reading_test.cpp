@@ -16,17 +16,13 @@
 #include "pipeline/page_pipeline.h"
 #include "training/evaluation.h"
 #include "training/page_renderer.h"
+#include "test_pages.h"
 #include "test_paths.h"
 
 namespace platen {
 namespace {
 
 namespace fs = std::filesystem;
-
-const Recognizer& recognizer() {
-  static const Recognizer r(default_model_path());
-  return r;
-}
 
 struct Reading {
   double cer = 1;
@@ -35,20 +31,14 @@ struct Reading {
 };
 
 Reading read(const PixPtr& pix, const std::string& truth, const std::string& name) {
-  const std::string path = test::make_temp_dir() + "/" + name + ".png";
-  EXPECT_EQ(pixWrite(path.c_str(), pix.get(), IFF_PNG), 0);
-  std::vector<PageResult> results;
-  run_page_pipeline({path}, recognizer(), PipelineOptions{}, [&](const PageResult& p) { results.push_back(p); });
   Reading r;
-  if (results.size() != 1 || !results[0].ok) {
-    ADD_FAILURE() << name << ": " << (results.empty() ? "no result" : results[0].error);
-    return r;
-  }
-  r.cer = score_text(truth, results[0].text).cer();
-  r.orientation = results[0].orientation_degrees;
-  r.confidence = results[0].confidence;
-  std::printf("%s: CER %.2f %%, turned %d°, page confidence %.3f (%s)\n", name.c_str(), 100 * r.cer, r.orientation,
-              r.confidence, path.c_str());
+  const std::optional<PageResult> page = test::read_rendered_page(pix, name);
+  if (!page) return r;
+  r.cer = score_text(truth, page->text).cer();
+  r.orientation = page->orientation_degrees;
+  r.confidence = page->confidence;
+  std::printf("%s: CER %.2f %%, turned %d°, page confidence %.3f\n", name.c_str(), 100 * r.cer, r.orientation,
+              r.confidence);
   return r;
 }
 

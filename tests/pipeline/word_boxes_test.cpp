@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "pipeline/page_pipeline.h"
 #include "training/page_renderer.h"
+#include "test_pages.h"
 #include "test_paths.h"
 
 namespace platen {
@@ -57,11 +58,6 @@ void write_pgm(const GreyImage& image, const std::string& path) {
   out.write(reinterpret_cast<const char*>(image.pixels.data()), static_cast<std::streamsize>(image.pixels.size()));
 }
 
-const Recognizer& recognizer() {
-  static const Recognizer r(default_model_path());
-  return r;
-}
-
 TEST(WordBoxes, RenderedPagesUprightTurnedAndSkewedMatchTheTruth) {
   // Liberation Mono is one of the faces kept out of training.
   const std::string font_path = "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf";
@@ -91,7 +87,7 @@ TEST(WordBoxes, RenderedPagesUprightTurnedAndSkewedMatchTheTruth) {
     write_pgm(turned(page.image, c.quarter_turns), path);
     PipelineOptions run;
     std::vector<PageResult> results;
-    run_page_pipeline({path}, recognizer(), run, [&](const PageResult& p) { results.push_back(p); });
+    run_page_pipeline({path}, test::shipped_recognizer(), run, [&](const PageResult& p) { results.push_back(p); });
     ASSERT_EQ(results.size(), 1u);
     ASSERT_TRUE(results[0].ok) << results[0].error;
     int page_words = 0, page_matched = 0;
