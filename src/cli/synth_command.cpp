@@ -31,6 +31,7 @@
 #include "recognition/alphabet.h"
 #include "training/base_mix.h"
 #include "training/line_renderer.h"
+#include "training/line_sample.h"
 #include "training/page_renderer.h"
 #include "training/text_corpus.h"
 
@@ -188,15 +189,6 @@ std::unique_ptr<tbb::global_control> thread_limit(int threads) {
   return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
 }
 
-/// One renderer per font. FreeType faces are not thread-safe: every worker thread opens its
-/// own set. Throws what LineRenderer throws.
-using Renderers = std::vector<std::unique_ptr<LineRenderer>>;
-Renderers open_renderers(const std::vector<std::string>& fonts) {
-  Renderers r;
-  for (const auto& f : fonts) r.push_back(std::make_unique<LineRenderer>(f));
-  return r;
-}
-
 int render_lines(const SynthArgs& args) {
   check_fonts(args);
   std::vector<std::u32string> texts;
@@ -214,7 +206,7 @@ int render_lines(const SynthArgs& args) {
 
   const int digits = number_digits(args.count, 6);
   const std::unique_ptr<tbb::global_control> limit = thread_limit(args.threads);
-  tbb::enumerable_thread_specific<Renderers> per_thread([&] { return open_renderers(args.fonts); });
+  tbb::enumerable_thread_specific<LineRenderers> per_thread([&] { return open_line_renderers(args.fonts); });
   std::vector<LineRecord> records(static_cast<std::size_t>(args.count));
   std::atomic<long long> done{0};
   std::atomic<long long> render_ns{0};  ///< CPU time spent rendering and degrading, all threads
@@ -223,7 +215,7 @@ int render_lines(const SynthArgs& args) {
   const auto start = std::chrono::steady_clock::now();
 
   tbb::parallel_for(tbb::blocked_range<long long>(0, args.count, 16), [&](const tbb::blocked_range<long long>& range) {
-    Renderers& renderers = per_thread.local();
+    LineRenderers& renderers = per_thread.local();
     for (long long i = range.begin(); i != range.end(); ++i) {
       try {
         // Everything about line i comes from this generator: text, font, style, noise.
@@ -231,14 +223,9 @@ int render_lines(const SynthArgs& args) {
         std::mt19937 rng(seq);
         const std::u32string* text = &texts[order[static_cast<std::size_t>(i) % order.size()]];
         int font = -1;
-        std::vector<int> covering;
         for (int attempt = 0; attempt < 20 && font < 0; ++attempt) {
           if (attempt > 0) text = &texts[rng() % texts.size()];
-          // A font drawn evenly among those with every glyph of the line (never a tofu box).
-          covering.clear();
-          for (std::size_t f = 0; f < renderers.size(); ++f)
-            if (renderers[f]->missing_glyphs(*text).empty()) covering.push_back(static_cast<int>(f));
-          if (!covering.empty()) font = covering[rng() % covering.size()];
+          font = covering_font(renderers, *text, rng);
         }
         if (font < 0) continue;  // counted as skipped below
         LineStyle style = args.clean ? LineStyle::clean() : sample_line_style(rng);
@@ -249,15 +236,7 @@ int render_lines(const SynthArgs& args) {
 
         char name[32];
         std::snprintf(name, sizeof name, "%0*lld", digits, i);
-        const fs::path base = fs::path(args.out) / name;
-        PixPtr pix = pix_from_grey_image(image);
-        // zlib level 1: noisy grey lines hardly compress better at 6, which costs 4× the time.
-        if (pix) pixSetZlibCompression(pix.get(), 1);
-        if (!pix || pixWrite((base.string() + ".png").c_str(), pix.get(), IFF_PNG) != 0)
-          throw DataError("cannot write '" + base.string() + ".png'");
-        std::ofstream gt(base.string() + ".gt.txt", std::ios::binary | std::ios::trunc);
-        gt << to_nfc(utf32_to_utf8(*text)) << '\n';
-        if (!gt) throw DataError("cannot write '" + base.string() + ".gt.txt'");
+        write_line_sample(image, *text, (fs::path(args.out) / name).string());
         records[static_cast<std::size_t>(i)] = {true, font, style.x_height};
         const long long n = ++done;
         if (n % 1000 == 0) std::cerr << "\rocr synth: " << n << " / " << args.count << std::flush;
@@ -310,7 +289,7 @@ int render_pages(const SynthArgs& args) {
   make_output_folder(args.out);
   const int digits = number_digits(args.count, 4);
   const std::unique_ptr<tbb::global_control> limit = thread_limit(args.threads);
-  tbb::enumerable_thread_specific<Renderers> per_thread([&] { return open_renderers(args.fonts); });
+  tbb::enumerable_thread_specific<LineRenderers> per_thread([&] { return open_line_renderers(args.fonts); });
   PageOptions options;
   options.clean = args.clean;
 
@@ -327,7 +306,7 @@ int render_pages(const SynthArgs& args) {
   std::string first_error;
   const auto start = std::chrono::steady_clock::now();
   tbb::parallel_for(tbb::blocked_range<long long>(0, args.count, 1), [&](const tbb::blocked_range<long long>& range) {
-    Renderers& renderers = per_thread.local();
+    LineRenderers& renderers = per_thread.local();
     std::vector<LineRenderer*> fonts;
     for (auto& r : renderers) fonts.push_back(r.get());
     for (long long i = range.begin(); i != range.end(); ++i) {

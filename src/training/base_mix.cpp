@@ -19,6 +19,7 @@
 #include "image/pix.h"
 #include "recognition/alphabet.h"
 #include "training/line_renderer.h"
+#include "training/line_sample.h"
 #include "training/text_corpus.h"
 
 namespace platen {
@@ -90,44 +91,28 @@ std::size_t render_base_lines(const std::vector<std::string>& fonts, std::size_t
   std::vector<std::u32string> texts;
   for (const std::string& l : corpus.lines) texts.push_back(utf8_to_utf32(l));
 
-  using Renderers = std::vector<std::unique_ptr<LineRenderer>>;
-  tbb::enumerable_thread_specific<Renderers> per_thread([&] {
-    Renderers r;
-    for (const std::string& f : usable) r.push_back(std::make_unique<LineRenderer>(f));
-    return r;
-  });
+  tbb::enumerable_thread_specific<LineRenderers> per_thread([&] { return open_line_renderers(usable); });
   std::atomic<std::size_t> written{0};
   std::mutex error_mutex;
   std::string first_error;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 16), [&](const tbb::blocked_range<std::size_t>& range) {
-    Renderers& renderers = per_thread.local();
+    LineRenderers& renderers = per_thread.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       try {
         std::seed_seq seq{seed, static_cast<std::uint32_t>(i), 0xba5eu};
         std::mt19937 rng(seq);
         int font = -1;
         const std::u32string* text = nullptr;
-        std::vector<int> covering;
         for (int attempt = 0; attempt < 20 && font < 0; ++attempt) {
           text = &texts[rng() % texts.size()];
-          covering.clear();
-          for (std::size_t f = 0; f < renderers.size(); ++f)
-            if (renderers[f]->missing_glyphs(*text).empty()) covering.push_back(static_cast<int>(f));
-          if (!covering.empty()) font = covering[rng() % covering.size()];
+          font = covering_font(renderers, *text, rng);
         }
         if (font < 0) continue;
         LineStyle style = sample_line_style(rng);
         const GreyImage image = renderers[font]->render(*text, style, rng);
         char name[32];
         std::snprintf(name, sizeof name, "%06zu", i);
-        const fs::path base = fs::path(folder) / name;
-        PixPtr pix = pix_from_grey_image(image);
-        if (pix) pixSetZlibCompression(pix.get(), 1);
-        if (!pix || pixWrite((base.string() + ".png").c_str(), pix.get(), IFF_PNG) != 0)
-          throw DataError("cannot write '" + base.string() + ".png'");
-        std::ofstream gt(base.string() + ".gt.txt", std::ios::binary | std::ios::trunc);
-        gt << to_nfc(utf32_to_utf8(*text)) << '\n';
-        if (!gt) throw DataError("cannot write '" + base.string() + ".gt.txt'");
+        write_line_sample(image, *text, (fs::path(folder) / name).string());
         ++written;
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
