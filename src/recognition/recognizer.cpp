@@ -268,12 +268,14 @@ std::vector<RecognisedLine> Recognizer::recognise(const std::vector<GreyImage>& 
         thread_local std::vector<float> log_probs;
         log_probs.resize(static_cast<std::size_t>(t) * C);
         log_softmax_rows(logits, log_probs.data(), t, C);
-        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), options.beam, &r.char_confidences,
-                           &r.spans);
+        LmDecodeOptions beam = options.beam;
         if (share_script) {
+          // The line's own script, found once: beam_search would find the same from line_script −1.
           evidence[i] = script_evidence(log_probs.data(), t, C, model.alphabet);
-          if (evidence[i].script() == 0 && has_letter(text)) undecided[i] = log_probs;
+          if (beam.script_switch_penalty > 0) beam.line_script = evidence[i].script();
         }
+        text = beam_search(log_probs.data(), t, C, model.alphabet, lm.get(), beam, &r.char_confidences, &r.spans);
+        if (share_script && evidence[i].script() == 0 && has_letter(text)) undecided[i] = log_probs;
       } else {
         for (const DecodedSymbol& d : ctc_best_path(logits, t, C)) {
           text.push_back(model.alphabet.symbol(d.label));
