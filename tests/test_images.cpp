@@ -192,6 +192,11 @@ std::vector<std::uint8_t> tiff_bytes(Pix* grey8, const TiffLayout& layout) {
   TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
   TIFFSetField(tif, TIFFTAG_COMPRESSION, layout.compression);
   TIFFSetField(tif, TIFFTAG_ORIENTATION, layout.orientation);
+  if (layout.x_resolution != 0) {
+    TIFFSetField(tif, TIFFTAG_XRESOLUTION, layout.x_resolution);
+    TIFFSetField(tif, TIFFTAG_YRESOLUTION, layout.x_resolution);
+    TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+  }
   std::vector<std::uint16_t> map_r, map_g, map_b;
   if (layout.palette) {
     TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_PALETTE);

@@ -54,6 +54,7 @@ struct TiffLayout {
   bool palette = false;         ///< 8 bpp grey stored as a 256-entry colour map
   bool rgb = false;             ///< the grey as RGB samples (JPEG compression: YCbCr)
   int orientation = 1;          ///< the Orientation tag written
+  float x_resolution = 0;       ///< XResolution and YResolution written, px per inch; 0 = no tags
 };
 /// Writes the 8 bpp grey page as a one-page TIFF with libtiff.
 std::vector<std::uint8_t> tiff_bytes(Pix* grey8, const TiffLayout& layout);

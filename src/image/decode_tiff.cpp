@@ -15,6 +15,7 @@
 #include <tiffio.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -244,9 +245,11 @@ Decoded TiffFile::decode(const PageContext& page) {
 
   Decoded out;
   out.orientation_tag = orientation >= 1 && orientation <= 8 ? orientation : 1;
-  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) && xres > 0) {
-    if (unit == RESUNIT_INCH) out.dpi = static_cast<int>(xres + 0.5f);
-    else if (unit == RESUNIT_CENTIMETER) out.dpi = static_cast<int>(xres * 2.54f + 0.5f);
+  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres)) {
+    const double ppi = unit == RESUNIT_INCH ? xres : unit == RESUNIT_CENTIMETER ? xres * 2.54 : 0.0;
+    // A resolution no scan has (NaN, infinite, over 100,000 ppi: a damaged tag) is unknown, as
+    // a missing one is, rather than a number that overflows an int.
+    if (std::isfinite(ppi) && ppi > 0 && ppi <= 100000) out.dpi = static_cast<int>(ppi + 0.5);
   }
 
   std::uint16_t extra_count = 0;

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -101,6 +103,20 @@ TEST_F(InputKinds, TiledTiffInEveryCompressionReadsAsItsPage) {
     const DecodedPage page = read("tiled.tif", test::tiff_bytes(page_, c.layout));
     ASSERT_TRUE(page.pix);
     EXPECT_LE(mean_abs_diff(page.pix.get(), page_), c.max_error);
+  }
+}
+
+TEST_F(InputKinds, TiffResolutionIsKeptWhenPlausibleAndUnknownWhenNoScanHasIt) {
+  // Found by fuzz_image_reader: an XResolution of 3.5e9 overflowed the int it was rounded to.
+  test::TiffLayout layout;
+  layout.x_resolution = 300;
+  EXPECT_EQ(read("300ppi.tif", test::tiff_bytes(page_, layout)).dpi, 300);
+  for (float damaged : {3.5e9f, -300.0f, std::numeric_limits<float>::infinity(), std::nanf("")}) {
+    SCOPED_TRACE(damaged);
+    layout.x_resolution = damaged;
+    const DecodedPage page = read("damaged-ppi.tif", test::tiff_bytes(page_, layout));
+    EXPECT_EQ(page.dpi, 0);
+    EXPECT_EQ(pixGetWidth(page.pix.get()), pixGetWidth(page_));
   }
 }
 
