@@ -154,7 +154,10 @@ Format detect_format(const std::uint8_t* data, std::size_t size, const std::stri
   auto starts = [&](const char* magic, std::size_t n) { return size >= n && std::memcmp(data, magic, n) == 0; };
   if (starts("II*\0", 4) || starts("MM\0*", 4) || starts("II+\0", 4) || starts("MM\0+", 4)) return Format::tiff;
   if (starts("\x89PNG\r\n\x1a\n", 8)) return Format::png;
-  if (starts("\xff\xd8\xff", 3)) return Format::jpeg;
+  // JPEG by its start-of-image marker alone, as Leptonica's own check has it: a file whose next
+  // marker is damaged is then decoded (and refused) by the JPEG decoder with its messages kept,
+  // not by Leptonica's, whose libjpeg prints them on standard error.
+  if (starts("\xff\xd8", 2)) return Format::jpeg;
   if (starts("%PDF-", 5)) return Format::pdf;
   // findFileFormatBuffer() looks at the first 12 bytes; pad shorter inputs.
   std::uint8_t head[16] = {};

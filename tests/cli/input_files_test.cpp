@@ -136,6 +136,19 @@ TEST_F(InputFiles, JpegCutShortEndingWithEoiAndJpegWithAStrayMarkerFailTheirPage
   }
 }
 
+TEST_F(InputFiles, JpegWithJunkAfterItsStartMarkerIsRefusedByTheJpegDecoderInOneLine) {
+  // Found in CI's fuzz stage: FF D8 not followed by FF went to Leptonica's reader, whose libjpeg
+  // printed "Corrupt JPEG data: … extraneous bytes" raw on standard error.
+  std::vector<std::uint8_t> jpeg = test::jpeg_bytes(page_, test::JpegInk::grey);
+  jpeg.insert(jpeg.begin() + 2, {0x03, 0x08, 0x00, 0x10});
+  const std::string file = test::write_file(path("junk-after-soi.jpg"), jpeg);
+  const RunStats r = ocr(shell_quote(file));
+  figures("JPEG with junk after its start marker", r);
+  expect_refused(r, file);
+  EXPECT_TRUE(contains(r.err, "(page 1): damaged or truncated JPEG")) << r.err;
+  EXPECT_TRUE(contains(r.err, "extraneous bytes")) << r.err;
+}
+
 TEST_F(InputFiles, LyingRgbTiffHeaderIsRefusedFastWithLittleMemory) {
   // Directory first: 17,320 × 17,320 RGB (just under the 3e8 px cap), LZW, one strip of
   // 540 KB: decoding it would take 900 MB of samples (2.4 GB as it once did).
