@@ -108,6 +108,9 @@ std::string fold_spaces(const std::string& s) {
 }
 
 /// Numbers separated by spaces and/or commas ("1 2 3 4" or "1,2 3,4"), locale-independent.
+/// Largest magnitude of an ALTO coordinate or size accepted: a 10 m sheet in inch1200 is 4.7e5.
+constexpr double kMaxAltoNumber = 1e7;
+
 std::vector<double> parse_numbers(const std::string& text, const std::string& what, const std::string& xml_path) {
   std::vector<double> numbers;
   const char* p = text.data();
@@ -120,6 +123,11 @@ std::vector<double> parse_numbers(const std::string& text, const std::string& wh
     auto [next, ec] = std::from_chars(p, end, v);
     if (ec != std::errc() || !std::isfinite(v))
       throw DataError(xml_path + ": bad number in " + what + " \"" + text + "\"");
+    // Coordinates and sizes of a page in any ALTO unit (px, mm10, inch1200) stay far below
+    // this; a larger one is damage, and would overflow the pixel positions made from it.
+    if (std::abs(v) > kMaxAltoNumber)
+      throw DataError(xml_path + ": number out of range in " + what + " \"" + text + "\" (more than " +
+                      std::to_string(static_cast<long>(kMaxAltoNumber)) + ")");
     numbers.push_back(v);
     p = next;
   }

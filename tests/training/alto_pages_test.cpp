@@ -139,6 +139,17 @@ TEST(AltoPages, RefusesMm10WithoutDpiAndAPageSizedForAnotherImage) {
   EXPECT_NE(msg.find("600 x 240"), std::string::npos) << msg;
 }
 
+TEST(AltoPages, RefusesAPageSizeOutOfAnyPagesRange) {
+  // Found by fuzz_alto in CI: a WIDTH of 1.6e92 passed as a page size.
+  const std::string dir = test::make_temp_dir();
+  write_page(dir, "huge");
+  write_file(dir + "/huge.xml",
+             alto("http://www.loc.gov/standards/alto/ns-v4#", "pixel", "WIDTH=\"1.6e92\" HEIGHT=\"240\"", kLinesV4));
+  const std::string msg = data_error_of(dir + "/huge.xml");
+  EXPECT_NE(msg.find(dir + "/huge.xml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("number out of range in WIDTH"), std::string::npos) << msg;
+}
+
 TEST(AltoPages, MalformedXmlIsADataErrorNamingTheFile) {
   const std::string dir = test::make_temp_dir();
   write_page(dir, "broken");
