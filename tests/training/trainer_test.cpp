@@ -6,6 +6,8 @@
 #include <fstream>
 #include <random>
 
+#include <sys/wait.h>
+
 #include "core/text.h"
 #include "image/page_reader.h"
 #include "recognition/line_normaliser.h"
@@ -13,6 +15,7 @@
 #include "recognition/recognizer.h"
 #include "training/line_renderer.h"
 #include "test_paths.h"
+#include "test_shell.h"
 
 namespace platen {
 namespace {
@@ -195,6 +198,90 @@ TEST(Trainer, ResumeKeepsTheExtendedAlphabetAndCanExtendItFurther) {
   ASSERT_EQ(done.activation_ranges.size(), done.weights.size());
   EXPECT_FLOAT_EQ(done.activation_ranges[0], 1.0f);
   for (float r : done.activation_ranges) EXPECT_GT(r, 0.0f);
+}
+
+/// `count` lines "line N of the test" rendered into `dir`, one document each (NAME-N holds
+/// them apart), so that a share of them is held out for validation.
+void render_numbered_lines(int count, const std::string& dir) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < count; ++i) texts.push_back("line " + std::to_string(i) + " of the test");
+  render_lines(texts, dir);
+}
+
+// A fine-tune whose tuned model never reads the validation lines better than its start model
+// (a learning rate too small to change anything) writes nothing, says so, and `ocr train`
+// exits 1, so that a script never takes an unimproved or worse model for a tuned one.
+TEST(TrainCommand, FineTuneThatNeverBeatsItsStartWritesNothingAndExitsOne) {
+  if (!std::filesystem::exists(kFont)) GTEST_SKIP() << "fonts-freefont-ttf not installed";
+  const std::string work = test::make_temp_dir();
+  const std::string lines = work + "/lines";
+  std::filesystem::create_directory(lines);
+  render_numbered_lines(60, lines);
+  Model::initialise(Alphabet(U" abcdefghijklmnopqrstuvwxyz0123456789"), NetworkSpec::parse("C3x3:4 M2x2 C3x3:8 M2x2 CHx3:8 O"),
+                    kLineHeight, 3)
+      .save(work + "/start.platen");
+  const std::string output = work + "/tuned.platen";
+  const std::string command = test::shell_quote(test::ocr_binary()) + " train --data " + test::shell_quote(lines) +
+                              " --init " + test::shell_quote(work + "/start.platen") + " --output " +
+                              test::shell_quote(output) + " --lr 1e-12 --max-iterations 3 --no-base-mix -j 1 2>" +
+                              test::shell_quote(work + "/stderr") + " >/dev/null";
+  const int rc = std::system(command.c_str());
+  const std::string err = test::read_text_file(work + "/stderr");
+  ASSERT_TRUE(WIFEXITED(rc)) << err;
+  EXPECT_EQ(WEXITSTATUS(rc), 1) << err;
+  EXPECT_FALSE(std::filesystem::exists(output)) << err;
+  EXPECT_TRUE(test::contains(err, "start model: validation CER ")) << err;
+  EXPECT_TRUE(test::contains(err, "nothing written to " + output + ": no tuned model beat the start model")) << err;
+  EXPECT_TRUE(test::contains(err, "was not written (try more time")) << err;
+}
+
+// A fine-tune given only the user's lines mixes in base-like lines by default: rendered by the
+// shipped recipe in the faces of the shipped models' training-fonts.txt, kept beside the output,
+// drawn for training and validated apart.
+TEST(Trainer, FineTuneMixesInRenderedBaseLikeLinesByDefault) {
+  if (!std::filesystem::exists(kFont)) GTEST_SKIP() << "fonts-freefont-ttf not installed";
+  const std::string work = test::make_temp_dir();
+  const std::string lines = work + "/newface";
+  std::filesystem::create_directory(lines);
+  render_numbered_lines(12, lines);
+  const std::string spec = "C3x3:4 M2x2 C3x3:8 M2x2 CHx3:8 O";
+  // The standard alphabet, as the shipped models': the base-like lines use all of it.
+  Model::initialise(Alphabet::standard(), NetworkSpec::parse(spec), kLineHeight, 3).save(work + "/start.platen");
+
+  TrainOptions o;  // base_mix as it comes: enabled, the shipped faces
+  ASSERT_TRUE(o.base_mix.enabled);
+  o.base_mix.rendered_lines = 40;  // fewer than the default 3000, for time
+  o.sources = {{lines, 1.0}};
+  o.init_model = work + "/start.platen";
+  o.output_model = work + "/tuned.platen";
+  o.max_iterations = 2;
+  o.threads = 1;
+  o.validation_fraction = 0.3;
+  std::vector<std::string> log;
+  train(o, [&](const std::string& line) { log.push_back(line); });
+
+  const std::string base_folder = o.output_model + ".base-lines";
+  std::size_t pngs = 0, transcriptions = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(base_folder)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".png") ++pngs;
+    if (name.size() > 7 && name.substr(name.size() - 7) == ".gt.txt") {
+      ++transcriptions;
+      EXPECT_FALSE(test::read_text_file(entry.path().string()).empty()) << name;
+    }
+  }
+  EXPECT_EQ(pngs, 40u);
+  EXPECT_EQ(transcriptions, 40u);
+
+  bool said_mixed = false, base_folder_used = false;
+  for (const std::string& line : log) {
+    if (test::contains(line, "base-like lines mixed in, 50 % of the lines drawn: 40 lines rendered in the faces of ") &&
+        test::contains(line, "training-fonts.txt"))
+      said_mixed = true;
+    if (line.rfind(base_folder + ": ", 0) == 0 && !test::contains(line, ": 0 training lines")) base_folder_used = true;
+  }
+  EXPECT_TRUE(said_mixed);
+  EXPECT_TRUE(base_folder_used);
 }
 
 }  // namespace
