@@ -360,8 +360,18 @@ Document turned_sample(int degrees) {
       default: return b;
     }
   };
+  auto turn_point = [&](const Point& p) {
+    switch (degrees) {
+      case 90: return Point{p.y, W - p.x};
+      case 180: return Point{W - p.x, H - p.y};
+      case 270: return Point{H - p.y, p.x};
+      default: return p;
+    }
+  };
   for (Line& line : page.lines) {
     line.box = turn(line.box);
+    for (Point& p : line.polygon) p = turn_point(p);
+    for (Point& p : line.baseline) p = turn_point(p);
     for (Word& w : line.words) w.box = turn(w.box);
   }
   if (degrees % 180 != 0) std::swap(page.width, page.height);
@@ -391,6 +401,28 @@ TEST(PdfWriter, TurnedPageTextRunsInTheTextsDirectionOnItsBoxes) {
     }
     EXPECT_TRUE(first_line);
   }
+}
+
+TEST(PdfWriter, WordsWhoseBoxesNearlyTouchStayApart) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  // The Cyrillic line's words moved together: 2 px between the first two, 1 px between the
+  // next two, the fourth touching the third, the rest a space apart. Written word by word without spaces, pdftotext
+  // read "Съешьже" and "ещёэтихмягких": it joins glyphs closer than a tenth of the font size.
+  Document document = sample_document(false);
+  Line& line = document.pages[0].lines[1];
+  const int gaps[] = {2, 1, 0};
+  for (std::size_t i = 1; i < 4; ++i) line.words[i].box.x = line.words[i - 1].box.right() + gaps[i - 1];
+  for (std::size_t i = 4; i < line.words.size(); ++i)  // the rest of the line follows at the same pitch
+    line.words[i].box.x = line.words[i - 1].box.right() + 2 + kPitch;
+  document.pages[0].image.reset();
+  const std::string pdf = write_pdf(document, "close-words.pdf");
+  // Read in pdftotext's own layout (as viewers copy text), every word is apart: the spaces
+  // between words are in the text layer, each over its gap.
+  const std::string text = run_command("pdftotext -q '" + pdf + "' -");
+  EXPECT_NE(text.find(line.text), std::string::npos) << text;
+  EXPECT_EQ(words_in(text), words_in(document.pages[0].text));
+  // and the word boxes stay where the words are.
+  expect_words_on_boxes(flatten(pdf_lines(pdf, 1, 300)), document.pages[0], false);
 }
 
 TEST(PdfWriter, OrientationTagMapsStoredPixelsToTheDisplayedPage) {
