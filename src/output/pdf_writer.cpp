@@ -61,6 +61,9 @@ std::vector<unsigned> cids_of(const std::string& text) {
   return cids;
 }
 
+/// Advance of every glyph of the text layer, 1/1000 em.
+constexpr int kAdvance = 500;
+
 /// The Type 0 font for the CIDs used in the document.
 QPDFObjectHandle make_font(QPDF& pdf, const PdfFont& font, const std::set<unsigned>& cids) {
   std::vector<std::uint16_t> glyphs;
@@ -112,12 +115,14 @@ QPDFObjectHandle make_font(QPDF& pdf, const PdfFont& font, const std::set<unsign
       " /CapHeight " + std::to_string(font.cap_height) + " /StemV 80 >>"));
   descriptor.replaceKey("/FontFile2", font_file);
 
-  std::string widths = "[";
-  for (unsigned c : cids) widths += " " + std::to_string(c) + " [" + std::to_string(font.advance(font.glyph(c))) + "]";
-  widths += " ]";
+  // Every glyph advances by the same kAdvance (no /W array): a word's glyphs share its box
+  // evenly, as a typewriter's do. With the font's own widths, a narrow glyph squeezed to its
+  // word's box ("i", "l") came closer to the next one than poppler allows between two glyphs
+  // of a word, and pdftotext cut the word there ("mi n or").
   QPDFObjectHandle descendant = pdf.makeIndirectObject(QPDFObjectHandle::parse(
       "<< /Type /Font /Subtype /CIDFontType2 /BaseFont " + name +
-      " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 /W " + widths + " >>"));
+      " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW " + std::to_string(kAdvance) +
+      " >>"));
   descendant.replaceKey("/FontDescriptor", descriptor);
   descendant.replaceKey("/CIDToGIDMap", cid_to_gid);
 
@@ -195,12 +200,13 @@ Vec operator-(Vec a, Vec b) { return {a.x - b.x, a.y - b.y}; }
 Vec operator*(double s, Vec a) { return {s * a.x, s * a.y}; }
 double dot(Vec a, Vec b) { return a.x * b.x + a.y * b.y; }
 
-/// Where a line's words go in the text layer: its baseline's direction d (the chord from the
-/// baseline's first point to its last, as hocrtransform lays a line along its baseline), the up
-/// vector n (d turned a quarter counter-clockwise as seen on the page), and the band the line
-/// fills across the text, from `low` to `high` px along n from the baseline's start `origin`.
+/// Where a line's words go in the text layer: its baseline from `origin` in direction d (the
+/// chord from the baseline's first point to its last), the band the line fills across the text,
+/// from `low` to `high` px along the up vector n (d turned a quarter counter-clockwise as seen
+/// on the page), and the page axis the words are written along (`axis`, the one nearest to d,
+/// and its up vector `up`).
 struct LineFrame {
-  Vec origin, d, n;
+  Vec origin, d, n, axis, up;
   double low = 0, high = 0;
 };
 
@@ -231,6 +237,8 @@ LineFrame line_frame(const Line& line, int orientation) {
     }
   }
   f.n = {f.d.y, -f.d.x};
+  f.axis = std::abs(f.d.x) >= std::abs(f.d.y) ? Vec{f.d.x >= 0 ? 1.0 : -1.0, 0} : Vec{0, f.d.y >= 0 ? 1.0 : -1.0};
+  f.up = {f.axis.y, -f.axis.x};
   std::vector<Vec> outline;
   if (have && line.polygon.size() >= 3)
     for (const Point& p : line.polygon) outline.push_back({static_cast<double>(p.x), static_cast<double>(p.y)});
@@ -246,37 +254,36 @@ LineFrame line_frame(const Line& line, int orientation) {
   return f;
 }
 
-/// The stretch of the line's direction a word covers, px from the frame's origin: the middle of
-/// its box, and its length from the box's sides (a box of a word laid at an angle holds its
-/// length L and thickness T as W = L·|dx| + T·|dy|, H = L·|dy| + T·|dx|).
-std::pair<double, double> word_extent(const LineFrame& f, const Box& w) {
-  const Vec centre{w.x + 0.5 * w.width, w.y + 0.5 * w.height};
-  const double middle = dot(centre - f.origin, f.d);
-  const double a = std::abs(f.d.x), b = std::abs(f.d.y);
-  const double projected = w.width * a + w.height * b;
-  double length = projected;
-  if (std::abs(a * a - b * b) > 0.5) length = (w.width * a - w.height * b) / (a * a - b * b);
-  length = std::clamp(length, 1.0, std::max(1.0, projected));
-  return {middle - 0.5 * length, middle + 0.5 * length};
-}
-
-/// One line of the text layer: each word laid along the line's baseline on its box, the font
-/// filling the line's band, stretched (Tz) to the word's length; between words a space glyph
-/// stretched over the gap, so that text extraction and copying see the words apart even where
-/// their boxes nearly touch. `k` is pt per px, `page_height` the displayed page's in px.
+/// One line of the text layer. Each word is written along the page axis nearest to the line's
+/// baseline, from its box's start to its end, on its own stretch of the line: the band the line
+/// fills across the text, taken where the baseline passes the word's middle, so that on a
+/// skewed line the words step with the baseline. (Glyphs rotated with the baseline, as
+/// Tesseract and hocrtransform write them, are cut by poppler wherever a word's glyphs climb
+/// more than half a point: pdftotext split 23 of the 87 words of a page skewed 3°, and words of
+/// dev pages skewed 1°, into pieces.) The font fills the band, stretched (Tz) to the word's
+/// length; between words a space glyph stretched over the gap, so that text extraction and
+/// copying see the words apart even where their boxes nearly touch. `k` is pt per px,
+/// `page_height` the displayed page's in px.
 std::string line_operators(const PdfFont& font, const Line& line, int orientation, double k, int page_height) {
   const LineFrame f = line_frame(line, orientation);
   struct Placed {
     std::vector<unsigned> cids;
-    double start, end;
+    double start, end;  // px along f.axis
+    double bottom;      // the band's bottom at the word, px along f.up
   };
   std::vector<Placed> words;
   for (const Word& word : words_of(line)) {
-    if (word.box.empty()) continue;
+    const Box& b = word.box;
+    if (b.empty()) continue;
     std::vector<unsigned> cids = cids_of(word.text);
     if (cids.empty()) continue;
-    const auto [start, end] = word_extent(f, word.box);
-    words.push_back({std::move(cids), start, end});
+    const Vec corners[] = {{double(b.x), double(b.y)}, {double(b.right()), double(b.bottom())}};
+    const double s0 = dot(corners[0], f.axis), s1 = dot(corners[1], f.axis);
+    const Vec centre{b.x + 0.5 * b.width, b.y + 0.5 * b.height};
+    // The baseline's point level with the word's middle along the axis.
+    const double t = dot(centre - f.origin, f.axis) / dot(f.d, f.axis);
+    const Vec on_baseline = f.origin + t * f.d;
+    words.push_back({std::move(cids), std::min(s0, s1), std::max(s0, s1), dot(on_baseline, f.up) + f.low});
   }
   if (words.empty()) return "";
   const double em = (font.ascent() - font.descent()) / 1000.0;
@@ -284,35 +291,33 @@ std::string line_operators(const PdfFont& font, const Line& line, int orientatio
   const double size = std::max(1.0, size_px * k);  // pt
   // Poppler's text extraction puts a space between words only when the gap between them is
   // at least 3 % of the font size; words closer than that are moved apart by trimming their
-  // ends, each by half the shortfall and never by more than a pixel.
+  // ends, each by half the shortfall and never by more than 0.75 px.
   const double min_gap = 0.04 * size_px;
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
     Placed& a = words[i];
     Placed& b = words[i + 1];
     const double gap = b.start - a.end;
     if (b.start < a.start || gap >= min_gap) continue;
-    const double trim = std::min({0.5 * (min_gap - gap), 1.0, 0.25 * (a.end - a.start), 0.25 * (b.end - b.start)});
+    const double trim = std::min({0.5 * (min_gap - gap), 0.75, 0.25 * (a.end - a.start), 0.25 * (b.end - b.start)});
     a.end -= trim;
     b.start += trim;
   }
   const double rise = -font.descent() / 1000.0 * size_px;  // baseline above the band's bottom, px
   const double H = page_height;
-  const std::string matrix_head = number(f.d.x) + " " + number(-f.d.y) + " " + number(f.n.x) + " " + number(-f.n.y) + " ";
-  const int space_advance = std::max(1, font.advance(font.glyph(U' ')));
+  const std::string matrix_head =
+      number(f.axis.x) + " " + number(-f.axis.y) + " " + number(f.up.x) + " " + number(-f.up.y) + " ";
   std::string s = "/F1 " + number(size) + " Tf\n";
   for (std::size_t i = 0; i < words.size(); ++i) {
     const Placed& w = words[i];
-    int natural = 0;  // 1/1000 em
-    for (unsigned c : w.cids) natural += font.advance(font.glyph(c));
-    if (natural <= 0) natural = 500 * static_cast<int>(w.cids.size());
-    const Vec at = f.origin + w.start * f.d + (f.low + rise) * f.n;
+    const int natural = kAdvance * static_cast<int>(w.cids.size());  // 1/1000 em
+    const Vec at = w.start * f.axis + (w.bottom + rise) * f.up;
     const double scale = 100.0 * (w.end - w.start) * k / (natural / 1000.0 * size);
     s += number(scale) + " Tz " + matrix_head + number(at.x * k) + " " + number((H - at.y) * k) + " Tm <";
     for (unsigned c : w.cids) s += hex4(c);
     s += "> Tj";
     if (i + 1 < words.size()) {  // the space, from this word's end to the next one's start
       const double gap = std::max(0.5, words[i + 1].start - w.end);
-      s += " " + number(std::max(0.01, 100.0 * gap * k / (space_advance / 1000.0 * size))) + " Tz <0020> Tj";
+      s += " " + number(std::max(0.01, 100.0 * gap * k / (kAdvance / 1000.0 * size))) + " Tz <0020> Tj";
     }
     s += "\n";
   }

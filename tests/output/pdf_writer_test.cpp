@@ -19,11 +19,6 @@ namespace {
 using namespace platen::test;
 namespace fs = std::filesystem;
 
-struct PdfWord {
-  std::string text;
-  double x0, y0, x1, y1;  // px of the page
-};
-
 std::string write_pdf(const Document& document, const std::string& name) {
   const std::string path = make_temp_dir() + "/" + name;
   std::ofstream(path, std::ios::binary) << PdfWriter().write(document).bytes;
@@ -45,33 +40,6 @@ std::string pdfinfo_field(const std::string& info, const std::string& key) {
     at = end + 1;
   }
   return "";
-}
-
-/// Lines of page `page` (1-based) as pdftotext -bbox-layout finds them (its own order of
-/// blocks and lines), each line its words, in px at `ppi`.
-std::vector<std::vector<PdfWord>> pdf_lines(const std::string& pdf, int page, double ppi) {
-  const std::string html = pdf + ".html";
-  const std::string command = "pdftotext -q -bbox-layout -f " + std::to_string(page) + " -l " + std::to_string(page) +
-                              " '" + pdf + "' '" + html + "'";
-  EXPECT_EQ(std::system(command.c_str()), 0);
-  XmlDocPtr doc = parse_xml(read_text_file(html));
-  EXPECT_TRUE(doc);
-  std::vector<std::vector<PdfWord>> lines;
-  if (!doc) return lines;
-  const double s = ppi / 72.0;
-  for (xmlNode* line : nodes(doc.get(), "//h:line")) {
-    lines.emplace_back();
-    for (xmlNode* w : nodes(doc.get(), "h:word", line))
-      lines.back().push_back(PdfWord{content(w), std::stod(attr(w, "xMin")) * s, std::stod(attr(w, "yMin")) * s,
-                                     std::stod(attr(w, "xMax")) * s, std::stod(attr(w, "yMax")) * s});
-  }
-  return lines;
-}
-
-std::vector<PdfWord> flatten(const std::vector<std::vector<PdfWord>>& lines) {
-  std::vector<PdfWord> words;
-  for (const auto& line : lines) words.insert(words.end(), line.begin(), line.end());
-  return words;
 }
 
 /// The found word of the same text whose centre is nearest to the box's (null when none).
@@ -139,10 +107,10 @@ TEST(PdfWriter, TextLayerReadsBackWithWordsOnTheirBoxes) {
   EXPECT_EQ(words_in(run_command("pdftotext -q '" + pdf + "' -")), words_in(document.pages[0].text));
   EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Pages"), "2");
 
-  const auto lines = pdf_lines(pdf, 1, 300);
+  const auto lines = pdf_word_lines(pdf, 1, 300);
   expect_words_on_boxes(flatten(lines), document.pages[0], false);
   expect_lines_in_reading_order(lines, document.pages[0]);
-  EXPECT_TRUE(pdf_lines(pdf, 2, 300).empty()) << "the failed page has text";
+  EXPECT_TRUE(pdf_word_lines(pdf, 2, 300).empty()) << "the failed page has text";
 }
 
 TEST(PdfWriter, FailedPageWithoutImageIsLeftOutAndNamed) {
@@ -388,7 +356,7 @@ TEST(PdfWriter, TurnedPageTextRunsInTheTextsDirectionOnItsBoxes) {
     const std::string pdf = write_pdf(document, "turned-" + std::to_string(degrees) + ".pdf");
     EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Page size"),
               degrees == 180 ? "297.6 x 216 pts" : "216 x 297.6 pts");
-    const auto lines = pdf_lines(pdf, 1, 300);
+    const auto lines = pdf_word_lines(pdf, 1, 300);
     expect_words_on_boxes(flatten(lines), document.pages[0], degrees != 180);
     // Read in the text's direction, pdftotext's lines are runs of the page's lines (written the
     // wrong way, a line would come out with its words reversed), and the first line is whole.
@@ -422,7 +390,7 @@ TEST(PdfWriter, WordsWhoseBoxesNearlyTouchStayApart) {
   EXPECT_NE(text.find(line.text), std::string::npos) << text;
   EXPECT_EQ(words_in(text), words_in(document.pages[0].text));
   // and the word boxes stay where the words are.
-  expect_words_on_boxes(flatten(pdf_lines(pdf, 1, 300)), document.pages[0], false);
+  expect_words_on_boxes(flatten(pdf_word_lines(pdf, 1, 300)), document.pages[0], false);
 }
 
 TEST(PdfWriter, OrientationTagMapsStoredPixelsToTheDisplayedPage) {
