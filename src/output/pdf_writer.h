@@ -7,12 +7,21 @@
 //    G4 (CCITTFaxDecode, K −1), a bilevel page given as raw rows is encoded as G4 (libtiff),
 //    grey and colour raw pixels are Flate-compressed. The file's orientation tag is
 //    applied by the image's placement matrix, so the page shows as a viewer shows the file.
-//  - Text: one text object per word, on the word's box: the font size fills the line's height
-//    (ascent to descent), horizontal scaling (Tz) stretches the word to its box's width, and on a
-//    page Platen found turned by a quarter (orientation_degrees 90/270) or upside down the text
-//    runs in the text's direction. Font: DejaVu Sans embedded as a subset (PdfFont), a Type 0
-//    font with Identity-H encoding whose CIDs are the Unicode code points (a CIDToGIDMap maps
-//    them to glyphs), and a ToUnicode map, so Cyrillic and diacritics copy out as they read.
+//  - Text: each word on its box, written along the page axis nearest to its line's baseline
+//    (so on a page Platen found turned by a quarter or upside down the text runs in the text's
+//    direction), on its own stretch of the line: the font fills the line's band across the
+//    text (its outline, ascent to descent) where the baseline passes the word's middle, so the
+//    words of a skewed line step with its baseline. Glyphs are not rotated with the baseline:
+//    poppler (pdftotext, Evince, Okular) cuts rotated words into pieces wherever their glyphs
+//    climb more than half a point. Every glyph advances alike and horizontal scaling (Tz)
+//    stretches the word to its box's length; a space glyph stretched over the gap follows each
+//    word but a line's last, so copying and text extraction keep words apart even where their
+//    boxes nearly touch (words closer than 4 % of the font size are trimmed apart, at most
+//    0.75 px each; `pdftotext -raw` alone still joins words closer than 15 % of the font size,
+//    as it decides spaces from the gaps only). Font: DejaVu Sans embedded as a subset (PdfFont),
+//    a Type 0 font with Identity-H encoding whose CIDs are the Unicode code points (a
+//    CIDToGIDMap maps them to glyphs), and a ToUnicode map, so Cyrillic and diacritics copy out
+//    as they read.
 //  - Deterministic: dates from ProcessingInfo::timestamp, /ID from the file's content (qpdf's
 //    deterministic ID).
 //  - A failed page: its image without text when it decoded (PageResult::image set), otherwise

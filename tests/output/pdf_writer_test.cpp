@@ -19,11 +19,6 @@ namespace {
 using namespace platen::test;
 namespace fs = std::filesystem;
 
-struct PdfWord {
-  std::string text;
-  double x0, y0, x1, y1;  // px of the page
-};
-
 std::string write_pdf(const Document& document, const std::string& name) {
   const std::string path = make_temp_dir() + "/" + name;
   std::ofstream(path, std::ios::binary) << PdfWriter().write(document).bytes;
@@ -45,33 +40,6 @@ std::string pdfinfo_field(const std::string& info, const std::string& key) {
     at = end + 1;
   }
   return "";
-}
-
-/// Lines of page `page` (1-based) as pdftotext -bbox-layout finds them (its own order of
-/// blocks and lines), each line its words, in px at `ppi`.
-std::vector<std::vector<PdfWord>> pdf_lines(const std::string& pdf, int page, double ppi) {
-  const std::string html = pdf + ".html";
-  const std::string command = "pdftotext -q -bbox-layout -f " + std::to_string(page) + " -l " + std::to_string(page) +
-                              " '" + pdf + "' '" + html + "'";
-  EXPECT_EQ(std::system(command.c_str()), 0);
-  XmlDocPtr doc = parse_xml(read_text_file(html));
-  EXPECT_TRUE(doc);
-  std::vector<std::vector<PdfWord>> lines;
-  if (!doc) return lines;
-  const double s = ppi / 72.0;
-  for (xmlNode* line : nodes(doc.get(), "//h:line")) {
-    lines.emplace_back();
-    for (xmlNode* w : nodes(doc.get(), "h:word", line))
-      lines.back().push_back(PdfWord{content(w), std::stod(attr(w, "xMin")) * s, std::stod(attr(w, "yMin")) * s,
-                                     std::stod(attr(w, "xMax")) * s, std::stod(attr(w, "yMax")) * s});
-  }
-  return lines;
-}
-
-std::vector<PdfWord> flatten(const std::vector<std::vector<PdfWord>>& lines) {
-  std::vector<PdfWord> words;
-  for (const auto& line : lines) words.insert(words.end(), line.begin(), line.end());
-  return words;
 }
 
 /// The found word of the same text whose centre is nearest to the box's (null when none).
@@ -139,10 +107,10 @@ TEST(PdfWriter, TextLayerReadsBackWithWordsOnTheirBoxes) {
   EXPECT_EQ(words_in(run_command("pdftotext -q '" + pdf + "' -")), words_in(document.pages[0].text));
   EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Pages"), "2");
 
-  const auto lines = pdf_lines(pdf, 1, 300);
+  const auto lines = pdf_word_lines(pdf, 1, 300);
   expect_words_on_boxes(flatten(lines), document.pages[0], false);
   expect_lines_in_reading_order(lines, document.pages[0]);
-  EXPECT_TRUE(pdf_lines(pdf, 2, 300).empty()) << "the failed page has text";
+  EXPECT_TRUE(pdf_word_lines(pdf, 2, 300).empty()) << "the failed page has text";
 }
 
 TEST(PdfWriter, FailedPageWithoutImageIsLeftOutAndNamed) {
@@ -360,8 +328,18 @@ Document turned_sample(int degrees) {
       default: return b;
     }
   };
+  auto turn_point = [&](const Point& p) {
+    switch (degrees) {
+      case 90: return Point{p.y, W - p.x};
+      case 180: return Point{W - p.x, H - p.y};
+      case 270: return Point{H - p.y, p.x};
+      default: return p;
+    }
+  };
   for (Line& line : page.lines) {
     line.box = turn(line.box);
+    for (Point& p : line.polygon) p = turn_point(p);
+    for (Point& p : line.baseline) p = turn_point(p);
     for (Word& w : line.words) w.box = turn(w.box);
   }
   if (degrees % 180 != 0) std::swap(page.width, page.height);
@@ -378,7 +356,7 @@ TEST(PdfWriter, TurnedPageTextRunsInTheTextsDirectionOnItsBoxes) {
     const std::string pdf = write_pdf(document, "turned-" + std::to_string(degrees) + ".pdf");
     EXPECT_EQ(pdfinfo_field(run_command("pdfinfo '" + pdf + "'"), "Page size"),
               degrees == 180 ? "297.6 x 216 pts" : "216 x 297.6 pts");
-    const auto lines = pdf_lines(pdf, 1, 300);
+    const auto lines = pdf_word_lines(pdf, 1, 300);
     expect_words_on_boxes(flatten(lines), document.pages[0], degrees != 180);
     // Read in the text's direction, pdftotext's lines are runs of the page's lines (written the
     // wrong way, a line would come out with its words reversed), and the first line is whole.
@@ -391,6 +369,28 @@ TEST(PdfWriter, TurnedPageTextRunsInTheTextsDirectionOnItsBoxes) {
     }
     EXPECT_TRUE(first_line);
   }
+}
+
+TEST(PdfWriter, WordsWhoseBoxesNearlyTouchStayApart) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  // The Cyrillic line's words moved together: 2 px between the first two, 1 px between the
+  // next two, the fourth touching the third, the rest a space apart. Written word by word without spaces, pdftotext
+  // read "Съешьже" and "ещёэтихмягких": it joins glyphs closer than a tenth of the font size.
+  Document document = sample_document(false);
+  Line& line = document.pages[0].lines[1];
+  const int gaps[] = {2, 1, 0};
+  for (std::size_t i = 1; i < 4; ++i) line.words[i].box.x = line.words[i - 1].box.right() + gaps[i - 1];
+  for (std::size_t i = 4; i < line.words.size(); ++i)  // the rest of the line follows at the same pitch
+    line.words[i].box.x = line.words[i - 1].box.right() + 2 + kPitch;
+  document.pages[0].image.reset();
+  const std::string pdf = write_pdf(document, "close-words.pdf");
+  // Read in pdftotext's own layout (as viewers copy text), every word is apart: the spaces
+  // between words are in the text layer, each over its gap.
+  const std::string text = run_command("pdftotext -q '" + pdf + "' -");
+  EXPECT_NE(text.find(line.text), std::string::npos) << text;
+  EXPECT_EQ(words_in(text), words_in(document.pages[0].text));
+  // and the word boxes stay where the words are.
+  expect_words_on_boxes(flatten(pdf_word_lines(pdf, 1, 300)), document.pages[0], false);
 }
 
 TEST(PdfWriter, OrientationTagMapsStoredPixelsToTheDisplayedPage) {

@@ -1,0 +1,225 @@
+// The searchable PDF's text layer on pages the pipeline read: words laid along skewed
+// baselines, and on every dev page pdftotext's word boxes on the page result's word boxes.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "image/pix.h"
+#include "output/document.h"
+#include "output/pdf_text.h"
+#include "output/pdf_writer.h"
+#include "output/sample_document.h"
+#include "pipeline/page_pipeline.h"
+#include "test_images.h"
+#include "test_pages.h"
+#include "test_paths.h"
+
+namespace platen {
+namespace {
+
+using namespace platen::test;
+namespace fs = std::filesystem;
+
+/// `page` alone as a PDF in a fresh temporary folder; returns its path.
+std::string write_page_pdf(const PageResult& page, const std::string& name) {
+  Document document;
+  document.source = page.source;
+  document.pages = {page};
+  const std::string path = make_temp_dir() + "/" + name + ".pdf";
+  std::ofstream(path, std::ios::binary) << PdfWriter().write(document).bytes;
+  return path;
+}
+
+/// How far one word of the text layer lies from its word box, px: the ends along x, and the
+/// offset of the vertical middles.
+struct Deviation {
+  double left = 0, right = 0, middle = 0, height = 0;
+};
+
+/// Matches every word of `page` to a word pdftotext found with the same text (each found word
+/// used once, the nearest by centre first), giving their deviations in the page's word order.
+/// A word without a match adds a test failure.
+std::vector<Deviation> match_words(const std::vector<PdfWord>& found, const PageResult& page) {
+  std::vector<bool> used(found.size(), false);
+  std::vector<Deviation> deviations;
+  for (const Line& line : page.lines)
+    for (const Word& word : line.words) {
+      const Box& b = word.box;
+      const double cx = b.x + 0.5 * b.width, cy = b.y + 0.5 * b.height;
+      std::size_t best = found.size();
+      double best_distance = 1e30;
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        if (used[i] || found[i].text != word.text) continue;
+        const double dx = 0.5 * (found[i].x0 + found[i].x1) - cx, dy = 0.5 * (found[i].y0 + found[i].y1) - cy;
+        if (dx * dx + dy * dy < best_distance) best_distance = dx * dx + dy * dy, best = i;
+      }
+      if (best == found.size()) {
+        std::string near;
+        for (const PdfWord& f : found)
+          if (std::abs(0.5 * (f.x0 + f.x1) - cx) < b.width && std::abs(0.5 * (f.y0 + f.y1) - cy) < b.height)
+            near += " '" + f.text + "'";
+        ADD_FAILURE() << "'" << word.text << "' (pdftotext found there:" << near << ")" << "' (at " << b.x << "," << b.y << ") is not in the text layer";
+        continue;
+      }
+      used[best] = true;
+      const PdfWord& f = found[best];
+      deviations.push_back({f.x0 - b.x, f.x1 - b.right(), 0.5 * (f.y0 + f.y1) - cy, f.y1 - f.y0});
+    }
+  return deviations;
+}
+
+/// The page's words, sorted (pdftotext's order of words is its own layout's).
+std::vector<std::string> sorted_words(const PageResult& page) {
+  std::vector<std::string> words;
+  for (const Line& line : page.lines)
+    for (const Word& word : line.words) words.push_back(word.text);
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+std::vector<std::string> sorted_words(const std::vector<PdfWord>& found) {
+  std::vector<std::string> words;
+  for (const PdfWord& f : found) words.push_back(f.text);
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+/// The line's band across its text, px: how far its outline reaches across its baseline (the
+/// chord from the baseline's first point to its last).
+double band_across(const Line& line) {
+  if (line.baseline.size() < 2 || line.polygon.empty()) return line.box.height;
+  const Point& p0 = line.baseline.front();
+  const Point& p1 = line.baseline.back();
+  const double length = std::hypot(p1.x - p0.x, p1.y - p0.y);
+  if (length < 1) return line.box.height;
+  const double nx = (p1.y - p0.y) / length, ny = -(p1.x - p0.x) / length;
+  double low = 1e30, high = -1e30;
+  for (const Point& p : line.polygon) {
+    const double across = (p.x - p0.x) * nx + (p.y - p0.y) * ny;
+    low = std::min(low, across), high = std::max(high, across);
+  }
+  return high - low;
+}
+
+/// Text without its white space.
+std::string without_spaces(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n' || c == '\f'; }),
+             text.end());
+  return text;
+}
+
+TEST(PdfTextLayer, SkewedPageWordsStepWithTheirBaselines) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  // The sample page turned 3 degrees counter-clockwise: its lines climb to the right, the
+  // right end of a long line some 70 px above its left end.
+  PixPtr upright = sample_text_page();
+  ASSERT_TRUE(upright);
+  PixPtr framed = adopt(pixAddBorder(upright.get(), 80, 0xFF));
+  const double degrees = 3.0;
+  PixPtr skewed = adopt(pixRotate(framed.get(), static_cast<float>(-degrees * M_PI / 180.0), L_ROTATE_AREA_MAP,
+                                  L_BRING_IN_WHITE, 0, 0));
+  ASSERT_TRUE(skewed);
+  const auto page = read_rendered_page(skewed, "skewed-3");
+  ASSERT_TRUE(page);
+  ASSERT_GE(page->lines.size(), 10u);
+  EXPECT_NEAR(std::abs(page->skew_degrees), degrees, 0.5);
+  const std::string pdf = write_page_pdf(*page, "skewed-3");
+
+  // In content-stream order (-raw), the page's characters in order. (pdftotext -raw decides
+  // white space from the geometry alone, ignoring the text layer's space glyphs: no space for
+  // a gap under 15 % of the font size, "desperatelyto", and a line break where two words'
+  // baselines differ by half the font size, as on the noisy last line.)
+  EXPECT_EQ(without_spaces(pdf_raw_text(pdf)), without_spaces(page->text));
+  // In its own layout, pdftotext finds exactly the page's words (the space glyphs keep them
+  // apart), each on its box: the ends within 2 px, across the text at least half the box, and
+  // no taller than the line's band: a layer written level along a skewed line's box would
+  // be as tall as that box, some 70 px more.
+  const std::vector<PdfWord> found = flatten(pdf_word_lines(pdf, 1, page->resolution));
+  EXPECT_EQ(sorted_words(found), sorted_words(*page));
+  const std::vector<Deviation> deviations = match_words(found, *page);
+  std::size_t i = 0;
+  double worst_end = 0;
+  for (const Line& line : page->lines) {
+    const double band = band_across(line);
+    for (const Word& word : line.words) {
+      if (i >= deviations.size()) break;
+      const Deviation& d = deviations[i++];
+      EXPECT_LE(std::abs(d.left), 2.0) << word.text;
+      EXPECT_LE(std::abs(d.right), 2.0) << word.text;
+      EXPECT_GE(0.5 * d.height + 0.5 * word.box.height - std::abs(d.middle), 0.5 * word.box.height) << word.text;
+      EXPECT_LE(d.height, band + 2.0) << word.text << " (line box " << line.box.height << " px)";
+      worst_end = std::max({worst_end, std::abs(d.left), std::abs(d.right)});
+    }
+  }
+  EXPECT_EQ(i, deviations.size());
+  std::printf("skewed page: %zu words, ends within %.2f px of their boxes\n", deviations.size(), worst_end);
+}
+
+/// The dev pages (../shared/datasets/typewritten/dev/pages), read once for the suite.
+class PdfTextLayerDevPages : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string dataset = typewritten_dataset_dir();
+    if (dataset.empty()) return;
+    std::vector<std::string> paths;
+    for (const auto& entry : fs::directory_iterator(dataset + "/dev/pages"))
+      if (entry.path().extension() == ".jpg") paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    std::mutex mutex;
+    pages_ = new std::vector<PageResult>(paths.size());
+    run_page_pipeline(paths, shipped_recognizer(), PipelineOptions{}, [&](const PageResult& p) {
+      std::lock_guard<std::mutex> lock(mutex);
+      (*pages_)[p.input_index] = p;
+    });
+  }
+  static void TearDownTestSuite() {
+    delete pages_;
+    pages_ = nullptr;
+  }
+  static std::vector<PageResult>* pages_;
+};
+
+std::vector<PageResult>* PdfTextLayerDevPages::pages_ = nullptr;
+
+TEST_F(PdfTextLayerDevPages, EveryWordOfEveryPageIsOnItsBox) {
+  PLATEN_REQUIRE_TOOL(!typewritten_dataset_dir().empty(), "../shared/datasets/typewritten");
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  ASSERT_TRUE(pages_);
+  ASSERT_EQ(pages_->size(), 11u);
+  std::size_t words = 0, off = 0;
+  for (const PageResult& page : *pages_) {
+    SCOPED_TRACE(page.source);
+    ASSERT_TRUE(page.ok) << page.error;
+    ASSERT_FALSE(page.lines.empty());
+    const std::string pdf = write_page_pdf(page, fs::path(page.source).stem().string());
+    const std::vector<PdfWord> found = flatten(pdf_word_lines(pdf, 1, page.resolution));
+    // pdftotext finds exactly the page's words, each on its box: the left and right ends
+    // within 2 px, across the text an overlap of at least half the box.
+    EXPECT_EQ(sorted_words(found), sorted_words(page));
+    const std::vector<Deviation> deviations = match_words(found, page);
+    std::size_t i = 0;
+    for (const Line& line : page.lines)
+      for (const Word& word : line.words) {
+        if (i >= deviations.size()) break;
+        const Deviation& d = deviations[i++];
+        const bool on_box = std::abs(d.left) <= 2.0 && std::abs(d.right) <= 2.0 &&
+                            d.height * 0.5 + word.box.height * 0.5 - std::abs(d.middle) >= 0.5 * word.box.height;
+        EXPECT_TRUE(on_box) << "'" << word.text << "' at " << word.box.x << "," << word.box.y << ": ends off by "
+                            << d.left << " and " << d.right << " px, middle by " << d.middle << " px";
+        off += !on_box;
+      }
+    words += deviations.size();
+    std::printf("%s: skew %.2f deg, %zu words\n", fs::path(page.source).filename().c_str(), page.skew_degrees,
+                deviations.size());
+  }
+  std::printf("dev pages: %zu words, %zu off their boxes\n", words, off);
+}
+
+}  // namespace
+}  // namespace platen
