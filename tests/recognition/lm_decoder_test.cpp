@@ -1,4 +1,10 @@
-#include "recognition/lm_decoder.h"
+#include "recognition/char_ngram_model.h"
+#include "recognition/ctc_beam_search.h"
+#include "recognition/language_model.h"
+#include "recognition/language_model_folder.h"
+#include "recognition/language_pack.h"
+#include "recognition/script_evidence.h"
+#include "recognition/word_list.h"
 
 #include <gtest/gtest.h>
 
