@@ -13,7 +13,6 @@
 #include "image/pix.h"
 #include "recognition/model.h"
 #include "recognition/recognizer.h"
-#include "training/trainer.h"
 #include "test_pages.h"
 #include "test_paths.h"
 
@@ -26,8 +25,7 @@ namespace fs = std::filesystem;
 // independence), not accuracy, so a model with random weights serves: its output is
 // nonsense but deterministic.
 std::shared_ptr<const Model> random_model() {
-  static const std::shared_ptr<const Model> model = std::make_shared<const Model>(
-      Model::initialise(Alphabet::standard(), NetworkSpec::parse(TrainOptions().network), 32, 11));
+  static const std::shared_ptr<const Model> model = std::make_shared<const Model>(test::random_model(11));
   return model;
 }
 
