@@ -101,12 +101,12 @@ struct LmDecodeOptions {
 /// `spans`, when given, receives that alignment (ctc_align), one span per code point.
 /// Cost: O(T·(C + B·K)) time, B = beam width, K = candidates per frame, plus O(T·L) for the
 /// confidences or spans; per-frame buffers are reused, only the prefix tree grows.
+///
+/// Thread safety: safe to call from many threads at once (each thread keeps its own search
+/// buffers); `lm` is only read. The result is owned by the caller.
 std::u32string beam_search(const float* log_probs, int frames, int classes,
                            const Alphabet& alphabet, const LanguageModel* lm,
                            const LmDecodeOptions& options, std::vector<float>* confidences,
                            std::vector<SymbolSpan>* spans = nullptr);
-///
-/// Thread safety: safe to call from many threads at once (each thread keeps its own search
-/// buffers); `lm` is only read. The result is owned by the caller.
 
 }  // namespace platen

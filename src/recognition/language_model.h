@@ -20,6 +20,8 @@ class LanguageModel {
   /// No languages: decoding uses the image alone (plus the script rule).
   LanguageModel() = default;
   explicit LanguageModel(std::shared_ptr<const LanguagePack> pack) { add(std::move(pack)); }
+  /// Adds `pack` (shared, not copied) with the same weight as the others; null is ignored.
+  /// Not thread-safe: add packs before sharing the model.
   void add(std::shared_ptr<const LanguagePack> pack);
 
   /// Loads the packs for `languages` (codes like "eng", "deu") from `models_dir`, reading
