@@ -6,11 +6,22 @@
 
 #include <gtest/gtest.h>
 
+#include "recognition/alphabet.h"
 #include "test_paths.h"
+#include "training/trainer.h"
 
 namespace platen::test {
 
 BoxPtr rect(int x, int y, int w, int h) { return BoxPtr(boxCreate(x, y, w, h)); }
+
+Model random_model(std::uint32_t seed) {
+  return Model::initialise(Alphabet::standard(), NetworkSpec::parse(TrainOptions().network), 32, seed);
+}
+
+std::string save_random_model(const std::string& path, std::uint32_t seed) {
+  random_model(seed).save(path);
+  return path;
+}
 
 PixPtr text_like_page(int lines, unsigned seed, int width) {
   std::mt19937 rng(seed);

@@ -1,12 +1,14 @@
 #pragma once
 // Generated page images shared by the pipeline and CLI tests.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "image/pix.h"
 #include "pipeline/page_pipeline.h"
+#include "recognition/model.h"
 #include "recognition/recognizer.h"
 
 namespace platen::test {
@@ -23,6 +25,14 @@ BoxPtr rect(int x, int y, int w, int h);
 /// hole; x-height 20 px, every fourth one 28 px tall) grouped in words, laid out by `seed`.
 /// Height 120 + 60·lines px. Throws nothing; an allocation failure gives a null PixPtr.
 PixPtr text_like_page(int lines, unsigned seed, int width = 1200);
+
+/// A model with random (He-initialised) weights drawn from `seed`, for the standard alphabet,
+/// the default network (TrainOptions().network) and 32 px lines: for tests of behaviour
+/// (order, files, exit codes, failures) rather than accuracy, since it reads nonsense, but the
+/// same nonsense every time, and fast. Throws nothing a valid spec could cause.
+Model random_model(std::uint32_t seed);
+/// Saves random_model(`seed`) to `path` and returns `path`. Throws what Model::save throws.
+std::string save_random_model(const std::string& path, std::uint32_t seed);
 
 /// The shipped model's recognizer, loaded once per test process (on first use; thread-safe).
 const Recognizer& shipped_recognizer();

@@ -1,6 +1,6 @@
 // `ocr lm`: builds one language pack (lang-<code>.lm: character n-grams and a word list) from
 // text files, for the beam search of `ocr -l CODE`. Option parsing and reporting only; the
-// model is recognition/lm_decoder's, the text filter training/text_corpus's.
+// model is recognition/char_ngram_model's, the text filter training/text_corpus's.
 
 #include <boost/program_options.hpp>
 
@@ -17,7 +17,7 @@
 #include "core/errors.h"
 #include "core/text.h"
 #include "recognition/alphabet.h"
-#include "recognition/lm_decoder.h"
+#include "recognition/language_pack.h"
 #include "training/text_corpus.h"
 
 namespace platen::cli {

@@ -22,9 +22,10 @@
 //  6. Cores broken at word gaps are joined into lines, unless the gap is a gutter between
 //     columns or table cells; lines that are not text (paper edges, stains, specks) go.
 //  7. Reading order: columns found from vertical gutters, rows top to bottom, cells left to
-//     right.
+//     right (reading_order.h).
 //  8. Per line: centre path, baseline, x-height and the straightened grey crop
 //     (line_image.h).
+// find_text_lines at the end of this file calls the steps in this order.
 
 #include "layout/line_finder.h"
 
@@ -39,6 +40,7 @@
 #include "layout/ink_components.h"
 #include "layout/line_geometry.h"
 #include "layout/line_image.h"
+#include "layout/reading_order.h"
 
 namespace platen {
 
@@ -1487,133 +1489,6 @@ PagePieces page_pieces(const InkRuns& runs, const Components& comps, const Assig
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Step 7: reading order.
-
-struct OrderItem {
-  int index;
-  int x0, x1;  // ink extent, px
-  double y;    // centre height, moved to the page's middle column along the page's slope
-};
-
-// Rows top to bottom (lines within half an x-height of a row's first line), left to right
-// within a row.
-std::vector<int> order_rows(std::vector<OrderItem> items, double xh) {
-  std::sort(items.begin(), items.end(), [](const OrderItem& a, const OrderItem& b) { return a.y < b.y; });
-  std::vector<int> out;
-  for (std::size_t i = 0; i < items.size();) {
-    std::size_t j = i + 1;
-    while (j < items.size() && items[j].y - items[i].y < 0.5 * xh) ++j;
-    std::sort(items.begin() + static_cast<long>(i), items.begin() + static_cast<long>(j),
-              [](const OrderItem& a, const OrderItem& b) { return a.x0 < b.x0; });
-    for (std::size_t k = i; k < j; ++k) out.push_back(items[k].index);
-    i = j;
-  }
-  return out;
-}
-
-// Reading order. When a vertical gutter at least two x-heights wide, crossed by at most 5 % of
-// the lines (titles), has four or more lines on either side with overlapping heights, the page
-// has columns. A line goes to the column its middle lies in: a line reaching into the gutter
-// (an indented first line, a long last word), a speck in it or a short heading across it stays
-// in the flow of its column. Only a line that spans both columns, over half of each column's
-// width (a paragraph typed across the page), or crosses the gutter above or below both columns
-// (a title, a closing line), splits the columns into bands: each
-// band gives its left column, then its right column (recursively, so three columns work), then
-// the spanning line. Otherwise rows.
-std::vector<int> order_lines(const std::vector<OrderItem>& items, double xh) {
-  constexpr int kMinColumnLines = 4;
-  if (items.size() < 2 * kMinColumnLines) return order_rows(items, xh);
-  int x_min = items[0].x0, x_max = items[0].x1;
-  for (const auto& it : items) {
-    x_min = std::min(x_min, it.x0);
-    x_max = std::max(x_max, it.x1);
-  }
-  const int bin = std::max(1, static_cast<int>(xh));
-  const int nb = (x_max - x_min) / bin + 1;
-  std::vector<int> cover(nb, 0);
-  for (const auto& it : items) {
-    for (int b = (it.x0 - x_min) / bin; b <= (it.x1 - 1 - x_min) / bin && b < nb; ++b) ++cover[b];
-  }
-  const int allowed = std::max(1, static_cast<int>(items.size()) / 20);
-  int best_score = 0, best_g0 = 0, best_g1 = 0;
-  for (int b = 1; b < nb - 1;) {
-    if (cover[b] > allowed) {
-      ++b;
-      continue;
-    }
-    int e = b;
-    while (e < nb - 1 && cover[e] <= allowed) ++e;
-    const int g0 = x_min + b * bin, g1 = x_min + e * bin;
-    if (e - b >= 2) {
-      int nl = 0, nr = 0;
-      double l_top = 1e30, l_bottom = -1e30, r_top = 1e30, r_bottom = -1e30;
-      for (const auto& it : items) {
-        if (it.x1 <= g0) {
-          ++nl;
-          l_top = std::min(l_top, it.y);
-          l_bottom = std::max(l_bottom, it.y);
-        } else if (it.x0 >= g1) {
-          ++nr;
-          r_top = std::min(r_top, it.y);
-          r_bottom = std::max(r_bottom, it.y);
-        }
-      }
-      const double overlap = std::min(l_bottom, r_bottom) - std::max(l_top, r_top);
-      const double shorter = std::min(l_bottom - l_top, r_bottom - r_top);
-      if (nl >= kMinColumnLines && nr >= kMinColumnLines && overlap > 0.5 * shorter && std::min(nl, nr) > best_score) {
-        best_score = std::min(nl, nr);
-        best_g0 = g0;
-        best_g1 = g1;
-      }
-    }
-    b = e;
-  }
-  if (best_score == 0) return order_rows(items, xh);
-
-  const double middle = 0.5 * (best_g0 + best_g1);
-  double left_x0 = 1e30, right_x1 = -1e30;
-  for (const auto& it : items) {
-    if (it.x1 <= best_g0) left_x0 = std::min(left_x0, static_cast<double>(it.x0));
-    if (it.x0 >= best_g1) right_x1 = std::max(right_x1, static_cast<double>(it.x1));
-  }
-  double columns_top = 1e30, columns_bottom = -1e30;
-  for (const auto& it : items) {
-    if (it.x1 <= best_g0 || it.x0 >= best_g1) {
-      columns_top = std::min(columns_top, it.y);
-      columns_bottom = std::max(columns_bottom, it.y);
-    }
-  }
-  // Spanning: across over half of both columns, or across the gutter above or below all of
-  // both columns (a title, a closing line).
-  const auto spans_both = [&](const OrderItem& it) {
-    if (!(it.x1 > best_g0 && it.x0 < best_g1)) return false;
-    if (it.y < columns_top || it.y > columns_bottom) return true;
-    return it.x0 < best_g0 && it.x1 > best_g1 && best_g0 - it.x0 >= 0.5 * (best_g0 - left_x0) &&
-           it.x1 - best_g1 >= 0.5 * (right_x1 - best_g1);
-  };
-  std::vector<OrderItem> spanning;
-  for (const auto& it : items) {
-    if (spans_both(it)) spanning.push_back(it);
-  }
-  std::sort(spanning.begin(), spanning.end(), [](const OrderItem& a, const OrderItem& b) { return a.y < b.y; });
-  std::vector<int> out;
-  double band_top = -1e30;
-  for (std::size_t c = 0; c <= spanning.size(); ++c) {
-    const double band_bottom = c < spanning.size() ? spanning[c].y : 1e30;
-    std::vector<OrderItem> left, right;
-    for (const auto& it : items) {
-      if (it.y < band_top || it.y >= band_bottom || spans_both(it)) continue;
-      (0.5 * (it.x0 + it.x1) < middle ? left : right).push_back(it);
-    }
-    for (int i : order_lines(left, xh)) out.push_back(i);
-    for (int i : order_lines(right, xh)) out.push_back(i);
-    if (c < spanning.size()) out.push_back(spanning[c].index);
-    band_top = band_bottom;
-  }
-  return out;
-}
-
 // The page's binary and grey images, converted when a caller hands in something else: a
 // missing binary is made from the grey page (Otsu), a missing grey page from the binary.
 struct PageImages {
@@ -1651,71 +1526,86 @@ PageImages page_images(const PreparedPage& page) {
   return out;
 }
 
-}  // namespace
 
-std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOptions& options) {
-  std::vector<TextLine> result;
-  const PageImages images = page_images(page);
-  if (!images.binary) return result;
-  const int page_w = pixGetWidth(images.binary);
-  const int page_h = pixGetHeight(images.binary);
-  if (page_w < 4 || page_h < 4) return result;
+// ---------------------------------------------------------------------------------------------
+// find_text_lines, step by step.
 
-  // 1–3: ink, scale, roles.
-  const InkRuns runs = layout::extract_ink_runs(images.binary);
-  if (runs.runs.empty()) return result;
-  const ComponentLabels first = layout::label_components(runs);
-  const double xh = estimate_x_height(first, page_w, page_h);
-  if (xh <= 0) return result;
-  const Components comps = classify(runs, first, xh, page_w, page_h, options.min_line_height);
+// Step 4: letter density on the coarse grid and the cores found in it. Cells of about a sixth
+// of the x-height keep the grid small while an x-height band still spans several cells.
+struct DensityCores {
+  Grid grid;                   // smoothed density and the core label of each cell
+  std::vector<float> raw_ink;  // letter ink per cell, before smoothing
+  std::vector<Core> cores;
+  int n_cores = 0;
+};
 
-  // 4: density and cores. Cells of about a sixth of the x-height keep the grid small while an
-  // x-height band still spans several cells.
-  Grid grid;
+DensityCores density_cores(const InkRuns& runs, const Components& comps, int page_w, int page_h, double xh) {
+  DensityCores out;
+  Grid& grid = out.grid;
   Cell& cell = grid.cell;
   cell.f = std::clamp(px(xh / 6.0), 1, 8);
   cell.w = (page_w + cell.f - 1) / cell.f;
   cell.h = (page_h + cell.f - 1) / cell.f;
   grid.density = letter_ink(runs, comps, cell);
-  const std::vector<float> raw_ink = grid.density;
+  out.raw_ink = grid.density;
   const int rx = std::max(1, px(kSmoothXXh * xh / cell.f / 2));
   box_x(grid.density, cell.w, cell.h, rx);
   box_x(grid.density, cell.w, cell.h, rx);  // twice: a triangular window
   box_y(grid.density, cell.w, cell.h, std::max(0, px(kSmoothYXh * xh / cell.f / 2)));
   CoreLabels core_labels = label_cores(core_mask(grid.density, cell, xh), cell, xh);
   merge_small_cores(core_labels, build_cores(core_labels), cell, xh);
-  const int n_cores = core_labels.count;
-  std::vector<Core> cores = build_cores(core_labels);
+  out.n_cores = core_labels.count;
+  out.cores = build_cores(core_labels);
   grid.label = std::move(core_labels.grid);
-  if (cores.empty()) return result;
+  return out;
+}
 
-  // 5: components to cores.
-  const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
+// Step 5: which cores hold text, and the components handed to them (their ink collected into
+// `cores`).
+struct TextCores {
+  std::vector<std::uint8_t> is_text;  // per core
+  Assignment assignment;
+};
+
+TextCores assign_to_text_cores(const InkRuns& runs, const Components& comps, const Grid& grid,
+                               std::vector<Core>& cores, double xh, double min_height) {
+  TextCores out;
   const CoreOverlaps overlap = all_core_overlaps(runs, comps, grid);
-  const std::vector<std::uint8_t> text = text_cores(runs, comps, grid, overlap, cores, xh, min_height);
-  const Assignment assignment = assign_components(runs, comps, grid, overlap, cores, text, xh);
-  collect_core_ink(comps, assignment, cores, xh);
+  out.is_text = text_cores(runs, comps, grid, overlap, cores, xh, min_height);
+  out.assignment = assign_components(runs, comps, grid, overlap, cores, out.is_text, xh);
+  collect_core_ink(comps, out.assignment, cores, xh);
+  return out;
+}
 
-  // 6: lines.
+// The first `n_cores` cores that hold text and were handed ink, in order.
+std::vector<int> inked_text_cores(const std::vector<Core>& cores, const std::vector<std::uint8_t>& is_text,
+                                  int n_cores) {
   std::vector<int> valid;
   for (int k = 0; k < n_cores; ++k) {
-    if (text[k] && cores[k].ink_area > 0) valid.push_back(k);
+    if (is_text[k] && cores[k].ink_area > 0) valid.push_back(k);
   }
-  if (valid.empty()) return result;
-  std::vector<LineBuild> lines = join_cores(cores, valid, raw_ink, cell, xh);
-  {
-    const std::vector<std::uint8_t> noise_near = near_noise(runs, comps, cell, xh);
-    std::vector<LineBuild> kept;
-    for (auto& line : lines) {
-      const bool keep = is_text_line(line, cores, runs, comps, noise_near, cell, xh);
-      for (int c : line.cores) cores[c].line = keep ? static_cast<int>(kept.size()) : -1;
-      if (keep) kept.push_back(std::move(line));
-    }
-    lines = std::move(kept);
-  }
-  const PagePieces pieces = page_pieces(runs, comps, assignment, cores);
+  return valid;
+}
 
-  // Each line's own pieces and extent, from the pieces (all they finally hold).
+// Step 6: the cores `valid` joined into lines, the lines that are not text dropped. Sets each
+// joined core's `line`: its line's index among those kept, or -1.
+std::vector<LineBuild> text_lines(std::vector<Core>& cores, const std::vector<int>& valid,
+                                  const std::vector<float>& raw_ink, const InkRuns& runs, const Components& comps,
+                                  const Cell& cell, double xh) {
+  std::vector<LineBuild> lines = join_cores(cores, valid, raw_ink, cell, xh);
+  const std::vector<std::uint8_t> noise_near = near_noise(runs, comps, cell, xh);
+  std::vector<LineBuild> kept;
+  for (auto& line : lines) {
+    const bool keep = is_text_line(line, cores, runs, comps, noise_near, cell, xh);
+    for (int c : line.cores) cores[c].line = keep ? static_cast<int>(kept.size()) : -1;
+    if (keep) kept.push_back(std::move(line));
+  }
+  return kept;
+}
+
+// Each line's own pieces (indices into pieces.pieces), and each line's extent in `lines`
+// measured again from them (all it finally holds).
+std::vector<std::vector<int>> own_pieces(const PagePieces& pieces, std::vector<LineBuild>& lines) {
   std::vector<std::vector<int>> own(lines.size());
   for (auto& line : lines) line = LineBuild{};
   for (int i = 0; i < static_cast<int>(pieces.pieces.size()); ++i) {
@@ -1729,15 +1619,25 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     line.ink_y1 = std::max(line.ink_y1, p.y + 1);
     line.ink_area += p.x1 - p.x0;
   }
-  const int h_margin = std::max(2, px(0.5 * xh));
+  return own;
+}
+
+// Each line's centre path (empty for a line without ink), `h_margin` px beyond its ink at
+// either end.
+std::vector<layout::CentrePath> centre_paths(const PagePieces& pieces, const std::vector<std::vector<int>>& own,
+                                             const std::vector<LineBuild>& lines, int h_margin, int page_w,
+                                             double xh) {
   std::vector<layout::CentrePath> paths(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].ink_area == 0) continue;
     paths[i] = layout::fit_centre_path(pieces, own[i], lines[i].ink_x0, lines[i].ink_x1, h_margin, page_w, xh);
   }
+  return paths;
+}
 
-  // 7: reading order. Heights of lines far apart in x are compared along the page's slope,
-  // the median slope of its long lines.
+// The page's slope: the median slope of the centre paths of its long lines (0 without any).
+double page_slope(const std::vector<LineBuild>& lines, const std::vector<layout::CentrePath>& paths, int h_margin,
+                  double xh) {
   std::vector<double> slopes;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].ink_area == 0 || lines[i].ink_x1 - lines[i].ink_x0 < 15 * xh) continue;
@@ -1750,20 +1650,33 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     std::nth_element(slopes.begin(), slopes.begin() + static_cast<long>(slopes.size() / 2), slopes.end());
     slope = slopes[slopes.size() / 2];
   }
-  std::vector<OrderItem> items;
+  return slope;
+}
+
+// Step 7: the lines with ink at least `min_height` tall, in reading order. Heights of lines far
+// apart in x are compared along the page's slope.
+std::vector<int> line_order(const std::vector<LineBuild>& lines, const std::vector<layout::CentrePath>& paths,
+                            int h_margin, double min_height, int page_w, double xh) {
+  const double slope = page_slope(lines, paths, h_margin, xh);
+  std::vector<layout::OrderItem> items;
   for (int i = 0; i < static_cast<int>(lines.size()); ++i) {
     const LineBuild& line = lines[i];
     if (line.ink_area == 0 || line.ink_y1 - line.ink_y0 < min_height) continue;
     const int x_mid = (line.ink_x0 + line.ink_x1) / 2;
     items.push_back({i, line.ink_x0, line.ink_x1, paths[i].at(x_mid) - slope * (x_mid - 0.5 * page_w)});
   }
-  const std::vector<int> order = order_lines(items, xh);
+  return layout::reading_order(items, xh);
+}
 
-  // 8: metrics and crops. Each line's row profile, checked against the page's x-height from
-  // its components and re-measured by the lines' ink columns on a page where the profiles
-  // collapsed (line_geometry.h). A line whose profile shows no clear x-height band (all
-  // capitals, digits, a lone word) keeps its baseline and takes the page's x-height, the
-  // median of the lines'.
+// Step 8: metrics and crops of the lines in `order`. Each line's row profile, checked against
+// the page's x-height from its components and re-measured by the lines' ink columns on a page
+// where the profiles collapsed (line_geometry.h). A line whose profile shows no clear x-height
+// band (all capitals, digits, a lone word) keeps its baseline and takes the page's x-height,
+// the median of the lines'. Lines whose crop comes out empty are left out.
+std::vector<TextLine> cut_text_lines(const PagePieces& pieces, const std::vector<std::vector<int>>& own,
+                                     const std::vector<layout::CentrePath>& paths, const std::vector<int>& order,
+                                     const PageImages& images, double xh) {
+  std::vector<TextLine> result;
   const std::vector<layout::LineMetrics> metrics = layout::checked_line_metrics(pieces, own, paths, order, xh);
   std::vector<int> xheights;
   for (int i : order) xheights.push_back(metrics[i].dy_baseline - metrics[i].dy_xline + 1);
@@ -1793,6 +1706,46 @@ std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOpti
     result.push_back(std::move(line));
   }
   return result;
+}
+
+}  // namespace
+
+std::vector<TextLine> find_text_lines(const PreparedPage& page, const LayoutOptions& options) {
+  const PageImages images = page_images(page);
+  if (!images.binary) return {};
+  const int page_w = pixGetWidth(images.binary);
+  const int page_h = pixGetHeight(images.binary);
+  if (page_w < 4 || page_h < 4) return {};
+
+  // 1–3: ink, scale, roles.
+  const InkRuns runs = layout::extract_ink_runs(images.binary);
+  if (runs.runs.empty()) return {};
+  const ComponentLabels first = layout::label_components(runs);
+  const double xh = estimate_x_height(first, page_w, page_h);
+  if (xh <= 0) return {};
+  const Components comps = classify(runs, first, xh, page_w, page_h, options.min_line_height);
+
+  // 4: density and cores.
+  DensityCores density = density_cores(runs, comps, page_w, page_h, xh);
+  std::vector<Core>& cores = density.cores;
+  if (cores.empty()) return {};
+
+  // 5: components to cores.
+  const double min_height = std::max<double>(options.min_line_height, 0.8 * xh);
+  const TextCores text = assign_to_text_cores(runs, comps, density.grid, cores, xh, min_height);
+
+  // 6: lines, their pieces and centre paths.
+  const std::vector<int> valid = inked_text_cores(cores, text.is_text, density.n_cores);
+  if (valid.empty()) return {};
+  std::vector<LineBuild> lines = text_lines(cores, valid, density.raw_ink, runs, comps, density.grid.cell, xh);
+  const PagePieces pieces = page_pieces(runs, comps, text.assignment, cores);
+  const std::vector<std::vector<int>> own = own_pieces(pieces, lines);
+  const int h_margin = std::max(2, px(0.5 * xh));
+  const std::vector<layout::CentrePath> paths = centre_paths(pieces, own, lines, h_margin, page_w, xh);
+
+  // 7: reading order; 8: metrics and crops.
+  const std::vector<int> order = line_order(lines, paths, h_margin, min_height, page_w, xh);
+  return cut_text_lines(pieces, own, paths, order, images, xh);
 }
 
 }  // namespace platen

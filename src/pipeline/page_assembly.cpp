@@ -11,26 +11,6 @@
 
 namespace platen {
 
-PagePoint PageFrame::stored_point(PagePoint p) const {
-  const int quarter_turns = ((orientation_degrees / 90) % 4 + 4) % 4;
-  const bool sideways = quarter_turns % 2 == 1;
-  const double turned_w = sideways ? stored_height : stored_width;
-  const double turned_h = sideways ? stored_width : stored_height;
-  // Leptonica's pixRotate turns about (w/2, h/2), clockwise for a positive angle; undone by
-  // the opposite turn. Then pixRotateOrth's clockwise quarter turns, (x, y) → (H − y, x) each.
-  const double a = skew_degrees * 3.14159265358979323846 / 180.0;
-  const double c = std::cos(a), s = std::sin(a);
-  const double cx = turned_w / 2, cy = turned_h / 2;
-  const double dx = p.x - cx, dy = p.y - cy;
-  const double tx = cx + dx * c + dy * s, ty = cy - dx * s + dy * c;
-  switch (quarter_turns) {
-    case 1: return {ty, stored_height - tx};
-    case 2: return {stored_width - tx, stored_height - ty};
-    case 3: return {stored_width - ty, tx};
-    default: return {tx, ty};
-  }
-}
-
 namespace {
 
 /// Ink of a crop: per column, whether it has ink and its highest and lowest ink rows.

@@ -5,7 +5,6 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -59,47 +58,6 @@ std::string page_error_message(const std::string& file, int page_index, const st
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::replace(message.begin(), message.end(), '\r', ' ');
   return message;
-}
-
-Box box_on_original_page(const Box& box, int orientation_degrees, double skew_degrees,
-                         int original_width, int original_height) {
-  const int quarter_turns = ((orientation_degrees / 90) % 4 + 4) % 4;
-  // The turned page's size, which the prepared page keeps through the deskew.
-  const bool sideways = quarter_turns % 2 == 1;
-  const double turned_w = sideways ? original_height : original_width;
-  const double turned_h = sideways ? original_width : original_height;
-  // Leptonica's pixRotate turns about (w/2, h/2), clockwise for a positive angle; undone by
-  // the opposite turn. Corners are pixel edges (continuous coordinates).
-  const double a = skew_degrees * 3.14159265358979323846 / 180.0;
-  const double c = std::cos(a), s = std::sin(a);
-  const double cx = turned_w / 2, cy = turned_h / 2;
-  const std::array<std::array<double, 2>, 4> corners = {{{double(box.x), double(box.y)},
-                                                         {double(box.right()), double(box.y)},
-                                                         {double(box.x), double(box.bottom())},
-                                                         {double(box.right()), double(box.bottom())}}};
-  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
-  for (const auto& p : corners) {
-    const double dx = p[0] - cx, dy = p[1] - cy;
-    const double tx = cx + dx * c + dy * s;  // on the turned page, before the deskew
-    const double ty = cy - dx * s + dy * c;
-    // pixRotateOrth turns clockwise by quarter turns: (x, y) → (H - y, x) for one turn.
-    double ox = tx, oy = ty;
-    switch (quarter_turns) {
-      case 1: ox = ty; oy = original_height - tx; break;
-      case 2: ox = original_width - tx; oy = original_height - ty; break;
-      case 3: ox = original_width - ty; oy = tx; break;
-      default: break;
-    }
-    x0 = std::min(x0, ox);
-    y0 = std::min(y0, oy);
-    x1 = std::max(x1, ox);
-    y1 = std::max(y1, oy);
-  }
-  const int left = std::clamp(static_cast<int>(std::floor(x0 + 1e-6)), 0, original_width);
-  const int top = std::clamp(static_cast<int>(std::floor(y0 + 1e-6)), 0, original_height);
-  const int right = std::clamp(static_cast<int>(std::ceil(x1 - 1e-6)), 0, original_width);
-  const int bottom = std::clamp(static_cast<int>(std::ceil(y1 - 1e-6)), 0, original_height);
-  return Box{left, top, std::max(0, right - left), std::max(0, bottom - top)};
 }
 
 namespace {

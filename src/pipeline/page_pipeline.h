@@ -43,8 +43,8 @@ struct PipelineOptions {
 
 // The outcome of one page is platen::PageResult (platen/page_result.h): `source` is the input
 // as given ("-" for standard input), `lines` the page's lines in reading order (empty ones
-// included) with their boxes mapped back to the original page (box_on_original_page); in
-// single-line mode one line, the whole image; `timings.write` is filled in after the sink.
+// included) with their boxes mapped back to the original page (PageFrame in
+// pipeline/page_frame.h); in single-line mode one line, the whole image; `timings.write` is filled in after the sink.
 
 /// Receives each result in input order, on one thread at a time, failed pages included (a
 /// writer needs them to know when a file is complete). May throw platen::Error or
@@ -100,15 +100,6 @@ struct PageJob {
 /// → prepare → find lines → recognise. Returns the page, `ok`. Throws whatever the page's
 /// reading throws (ImageError for an unreadable page; job.error as Error when set).
 PageResult read_page_job(PageJob& job, const Recognizer& recognizer, const PipelineOptions& options);
-
-/// Maps a box on the prepared page back to the original page, whose size was
-/// `original_width` × `original_height` before preparation turned it clockwise by
-/// `orientation_degrees` and then rotated it clockwise by `skew_degrees` about its centre
-/// (PreparedPage; both images keep the turned page's size). Returns the bounding box of the
-/// box's four corners mapped back, clipped to the original page (px; may be empty when the
-/// box maps wholly outside it).
-Box box_on_original_page(const Box& box, int orientation_degrees, double skew_degrees,
-                         int original_width, int original_height);
 
 /// The text of one page from its recognised lines, top to bottom: each non-empty line followed
 /// by '\n'. Empty lines (nothing recognised in a line's box) are dropped, so a blank page

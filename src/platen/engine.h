@@ -46,7 +46,7 @@ PLATEN_API const char* precision_name(Precision precision);
 /// line (continuation lines indented), each line starting with two spaces and ending in '\n'.
 PLATEN_API std::string readable_formats_help();
 
-/// The beam search's tuned settings (see the figures in src/recognition/lm_decoder.h, where
+/// The beam search's tuned settings (see the figures in src/recognition/ctc_beam_search.h, where
 /// each was measured). The defaults are those the shipped model was tuned with.
 struct DecoderSettings {
   int beam_width = 16;              ///< prefixes kept after each frame

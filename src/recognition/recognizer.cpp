@@ -18,11 +18,14 @@
 #include "core/model_location.h"
 #include "core/text.h"
 #include "recognition/ctc.h"
+#include "recognition/ctc_beam_search.h"
+#include "recognition/language_model.h"
+#include "recognition/language_model_folder.h"
 #include "recognition/line_normaliser.h"
-#include "recognition/lm_decoder.h"
 #include "recognition/model.h"
 #include "recognition/network.h"
 #include "recognition/openmp_guard.h"
+#include "recognition/script_evidence.h"
 
 namespace platen {
 

@@ -9,7 +9,7 @@
 
 #include "core/grey_image.h"
 #include "recognition/ctc_alignment.h"
-#include "recognition/lm_decoder.h"
+#include "recognition/ctc_beam_search.h"
 #include "recognition/network.h"
 #include "recognition/word_calibration.h"
 

@@ -30,10 +30,8 @@
 #include "image/pix.h"
 #include "output/pdf_text.h"
 #include "output/sample_document.h"
-#include "recognition/model.h"
 #include "test_pages.h"
 #include "test_paths.h"
-#include "training/trainer.h"
 
 namespace platen {
 namespace {
@@ -171,8 +169,7 @@ class ArchiveRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = test::make_temp_dir();
-    model_ = dir_ + "/random.platen";
-    Model::initialise(Alphabet::standard(), NetworkSpec::parse(TrainOptions().network), 32, 5).save(model_);
+    model_ = test::save_random_model(dir_ + "/random.platen", 5);
     // A tree as archives have them: boxes, folders, the same file names in several folders.
     tree_ = dir_ + "/archive";
     const std::vector<std::string> files = {"box-1/folder-a/page-0001.png", "box-1/folder-a/page-0002.png",

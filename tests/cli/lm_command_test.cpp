@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/text.h"
-#include "recognition/lm_decoder.h"
+#include "recognition/language_pack.h"
 #include "test_paths.h"
 #include "test_shell.h"
 

@@ -19,8 +19,6 @@
 #include <vector>
 
 #include "image/pix.h"
-#include "recognition/model.h"
-#include "training/trainer.h"
 #include "test_pages.h"
 #include "test_paths.h"
 #include "test_shell.h"
@@ -65,8 +63,7 @@ class ReadCommand : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = test::make_temp_dir();
-    model_ = dir_ + "/random.platen";
-    Model::initialise(Alphabet::standard(), NetworkSpec::parse(TrainOptions().network), 32, 5).save(model_);
+    model_ = test::save_random_model(dir_ + "/random.platen", 5);
     for (int i = 0; i < 4; ++i) {
       const std::string path = dir_ + "/page" + std::to_string(i) + ".png";
       ASSERT_EQ(pixWrite(path.c_str(), test::text_like_page(2 + i, 40 + i).get(), IFF_PNG), 0);

@@ -4,7 +4,7 @@
 
 #include "core/errors.h"
 #include "fuzz_target.h"
-#include "recognition/lm_decoder.h"
+#include "recognition/language_pack.h"
 
 namespace platen::fuzz {
 

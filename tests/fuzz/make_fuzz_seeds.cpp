@@ -7,7 +7,7 @@
 
 #include "core/binary_io.h"
 #include "image/pix.h"
-#include "recognition/lm_decoder.h"
+#include "recognition/language_pack.h"
 #include "recognition/model.h"
 
 namespace {

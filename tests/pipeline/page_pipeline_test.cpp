@@ -13,7 +13,6 @@
 #include "image/pix.h"
 #include "recognition/model.h"
 #include "recognition/recognizer.h"
-#include "training/trainer.h"
 #include "test_pages.h"
 #include "test_paths.h"
 
@@ -26,8 +25,7 @@ namespace fs = std::filesystem;
 // independence), not accuracy, so a model with random weights serves: its output is
 // nonsense but deterministic.
 std::shared_ptr<const Model> random_model() {
-  static const std::shared_ptr<const Model> model = std::make_shared<const Model>(
-      Model::initialise(Alphabet::standard(), NetworkSpec::parse(TrainOptions().network), 32, 11));
+  static const std::shared_ptr<const Model> model = std::make_shared<const Model>(test::random_model(11));
   return model;
 }
 
@@ -191,34 +189,6 @@ TEST_F(PagePipeline, RecordsEveryStageOfEveryPage) {
     EXPECT_GE(p.timings.write, 0.0);
     EXPECT_GE(p.timings.total(), p.timings.recognise);
   }
-}
-
-TEST(BoxOnOriginalPage, UndoesEachQuarterTurn) {
-  // A 100 × 60 page; the box x 10–30, y 5–15 on it, seen after each clockwise turn.
-  const Box original{10, 5, 20, 10};
-  const Box turned[4] = {{10, 5, 20, 10}, {45, 10, 10, 20}, {70, 45, 20, 10}, {5, 70, 10, 20}};
-  for (int q = 0; q < 4; ++q) {
-    SCOPED_TRACE(q * 90);
-    const Box b = box_on_original_page(turned[q], q * 90, 0.0, 100, 60);
-    EXPECT_EQ(b.x, original.x);
-    EXPECT_EQ(b.y, original.y);
-    EXPECT_EQ(b.width, original.width);
-    EXPECT_EQ(b.height, original.height);
-  }
-}
-
-TEST(BoxOnOriginalPage, UndoesTheDeskewAboutThePageCentreAndClipsToThePage) {
-  // A point-like box right of the centre of a 200 × 200 page, after a 90° clockwise deskew
-  // turn, is below the centre; mapped back it is right of the centre again.
-  const Box b = box_on_original_page(Box{99, 149, 2, 2}, 0, 90.0, 200, 200);
-  EXPECT_NEAR(b.x + b.width / 2.0, 150, 1.5);
-  EXPECT_NEAR(b.y + b.height / 2.0, 100, 1.5);
-  // A small skew widens a long line's box a little and keeps it inside the page.
-  const Box wide = box_on_original_page(Box{0, 40, 200, 20}, 0, 2.0, 200, 100);
-  EXPECT_GE(wide.x, 0);
-  EXPECT_LE(wide.right(), 200);
-  EXPECT_GT(wide.height, 20);
-  EXPECT_LT(wide.height, 30);
 }
 
 /// A page of real (Leptonica bitmap font) prose, 8 bpp, 300 dpi: orientation detection needs

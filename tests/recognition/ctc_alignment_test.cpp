@@ -9,7 +9,7 @@
 
 #include "recognition/alphabet.h"
 #include "recognition/ctc.h"
-#include "recognition/lm_decoder.h"
+#include "recognition/ctc_beam_search.h"
 
 namespace platen {
 namespace {
