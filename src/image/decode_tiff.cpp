@@ -195,13 +195,14 @@ PageCount TiffFile::count() {
   return count;
 }
 
-Decoded TiffFile::decode(const PageContext& page) {
+Decoded TiffFile::decode(const PageContext& page, int directory) {
   Impl& m = *impl_;
   TIFF* tif = m.tif;
   m.errors.clear();
   m.warnings.clear();
   m.damage.clear();
-  if (!TIFFSetDirectory(tif, static_cast<tdir_t>(page.page_index)) || !m.errors.empty())
+  if (directory < 0) directory = page.page_index;
+  if (!TIFFSetDirectory(tif, static_cast<tdir_t>(directory)) || !m.errors.empty())
     page.fail("the page's TIFF directory cannot be read (" + first_problem(m) + ")");
 
   std::uint32_t w = 0, h = 0;

@@ -69,8 +69,10 @@ class TiffFile {
 
   /// Walks the directories: how many pages, and whether the walk ended cleanly.
   PageCount count();
-  /// Decodes page `page.page_index`.
-  Decoded decode(const PageContext& page);
+  /// Decodes directory `directory`, or page `page.page_index` when it is -1 (a TIFF's own
+  /// pages); messages name `page` either way. A one-directory TIFF wrapped around an image of
+  /// another file (a PDF page's G4 stream) passes 0.
+  Decoded decode(const PageContext& page, int directory = -1);
 
   struct Impl;
 

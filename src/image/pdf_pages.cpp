@@ -201,7 +201,8 @@ ScannedImage scanned_image(const PdfSource& source, int page_index, const PageCo
     ReadOptions without_original = page.options;
     without_original.keep_page_image = false;
     const PageContext inner{page.name, page.page_index, without_original};
-    out.decoded = TiffFile::open_memory(tiff.data(), tiff.size(), page.name)->decode(inner);
+    // The wrapper's one directory, whichever page of the PDF this is.
+    out.decoded = TiffFile::open_memory(tiff.data(), tiff.size(), page.name)->decode(inner, 0);
     if (page.options.keep_page_image) {
       if (!black_is_1) {
         auto original = std::make_shared<PageImage>();

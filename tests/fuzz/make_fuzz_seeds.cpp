@@ -1,12 +1,24 @@
-// Writes the valid seed of each fuzz target into the folders given (tests/fuzz/seeds/*), from
-// Platen's own writers, so the seeds follow the formats if they change:
+// Writes the seeds of each fuzz target into the folders given (tests/fuzz/seeds/*), from
+// Platen's own writers (or, for layouts Leptonica does not write, the codec libraries
+// themselves), so the seeds follow the formats if they change:
 //   make_fuzz_seeds tests/fuzz/seeds
 // The ALTO seed is written by hand (seeds/alto/page.xml) and not made here.
+#include <cstddef>
+#include <cstdio>  // before jpeglib.h, which uses size_t and FILE without including them
+
+#include <jpeglib.h>
+#include <tiffio.h>
+
+#include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/binary_io.h"
+#include "image/decoders.h"
 #include "image/pix.h"
+#include "output/pdf_writer.h"
 #include "recognition/language_pack.h"
 #include "recognition/model.h"
 
@@ -18,6 +30,133 @@ platen::PixPtr stripes(int w, int h, int depth) {
     for (int x = 0; x < w; ++x) pixSetPixel(pix.get(), x, y, ((x / 7 + y / 5) % 3) * 100);
   if (depth == 1) return platen::adopt(pixThresholdToBinary(pix.get(), 128));
   return pix;
+}
+
+bool write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
+}
+
+// A CMYK JPEG with an Adobe marker, inverted as Photoshop writes it (stored 255 = no ink):
+// the grey page's darkness all in K, C M Y empty.
+bool write_cmyk_jpeg(const std::string& path, Pix* grey) {
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) return false;
+  jpeg_compress_struct cinfo;
+  jpeg_error_mgr jerr;
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  jpeg_stdio_dest(&cinfo, file);
+  cinfo.image_width = static_cast<JDIMENSION>(pixGetWidth(grey));
+  cinfo.image_height = static_cast<JDIMENSION>(pixGetHeight(grey));
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_colorspace(&cinfo, JCS_CMYK);  // writes the Adobe marker, no transform
+  jpeg_set_quality(&cinfo, 90, TRUE);
+  jpeg_start_compress(&cinfo, TRUE);
+  std::vector<JSAMPLE> row(4 * cinfo.image_width);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    for (JDIMENSION x = 0; x < cinfo.image_width; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(grey, static_cast<l_int32>(x), static_cast<l_int32>(cinfo.next_scanline), &v);
+      row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = 255;
+      row[4 * x + 3] = static_cast<JSAMPLE>(v);  // inverted K: 255 - (255 - grey)
+    }
+    JSAMPROW rows[1] = {row.data()};
+    jpeg_write_scanlines(&cinfo, rows, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  return std::fclose(file) == 0;
+}
+
+// A grey TIFF in 16 x 16 tiles, Deflate-compressed (Leptonica writes only strips).
+bool write_tiled_tiff(const std::string& path, Pix* grey) {
+  TIFF* tif = TIFFOpen(path.c_str(), "w");
+  if (!tif) return false;
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey), side = 16;
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, w);
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, h);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+  TIFFSetField(tif, TIFFTAG_TILEWIDTH, side);
+  TIFFSetField(tif, TIFFTAG_TILELENGTH, side);
+  std::vector<std::uint8_t> tile(side * side);
+  bool ok = true;
+  for (int ty = 0; ty < h; ty += side)
+    for (int tx = 0; tx < w; tx += side) {
+      for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+          l_uint32 v = 0;
+          if (tx + x < w && ty + y < h) pixGetPixel(grey, tx + x, ty + y, &v);
+          tile[y * side + x] = static_cast<std::uint8_t>(v);
+        }
+      ok = ok && TIFFWriteTile(tif, tile.data(), tx, ty, 0, 0) >= 0;
+    }
+  TIFFClose(tif);
+  return ok;
+}
+
+// A page of the PDF seeds: `width` x `height` px at 300 ppi with one line of text, boxed
+// across the page, and the page image when there is one.
+platen::PageResult pdf_page(int index, int width, int height, const std::string& text,
+                            std::shared_ptr<platen::PageImage> image) {
+  platen::PageResult page;
+  page.source = "seed.pdf";
+  page.ok = true;
+  page.page_index = index;
+  page.page_count = 3;
+  page.width = width;
+  page.height = height;
+  page.resolution = 300;
+  page.resolution_from_file = true;
+  platen::Line line;
+  line.text = text;
+  line.box = platen::Box{4, height / 4, width - 8, height / 2};
+  line.polygon = {{line.box.x, line.box.y}, {line.box.right(), line.box.y}, {line.box.right(), line.box.bottom()},
+                  {line.box.x, line.box.bottom()}};
+  line.baseline = {{line.box.x, line.box.bottom() - 2}, {line.box.right(), line.box.bottom() - 2}};
+  line.confidence = 0.9f;
+  page.lines.push_back(line);
+  page.text = text + "\n";
+  page.image = std::move(image);
+  return page;
+}
+
+// The same minimal PDF a hand would write: one page, visible text in Helvetica (not embedded,
+// so poppler finds a system font), 2 x 1 inch.
+std::string helvetica_pdf() {
+  const std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 144 72] /Resources << /Font << /F1 5 0 R >> >> "
+      "/Contents 4 0 R >>",
+      "",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"};
+  const std::string content = "BT /F1 18 Tf 10 30 Td (Typed text) Tj ET\n";
+  std::string out = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    const std::string body = i == 3 ? "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                                          "endstream"
+                                    : objects[i];
+    out += std::to_string(i + 1) + " 0 obj\n" + body + "\nendobj\n";
+  }
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t o : offsets) {
+    char entry[24];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", o);
+    out += entry;
+  }
+  return out + "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
 }
 
 }  // namespace
@@ -38,6 +177,47 @@ int main(int argc, char** argv) {
       pixWrite((dir + "/image_reader/grey.jpg").c_str(), grey.get(), IFF_JFIF_JPEG) != 0 ||
       pixWrite((dir + "/image_reader/bilevel.pbm").c_str(), bilevel.get(), IFF_PNM) != 0) {
     std::cerr << "make_fuzz_seeds: cannot write the image seeds\n";
+    return 1;
+  }
+  // Layouts archives hold that Leptonica does not write: Adobe CMYK JPEG, tiled TIFF.
+  if (!write_cmyk_jpeg(dir + "/image_reader/cmyk-adobe.jpg", grey.get()) ||
+      !write_tiled_tiff(dir + "/image_reader/tiled.tif", stripes(40, 36, 8).get())) {
+    std::cerr << "make_fuzz_seeds: cannot write the CMYK JPEG or tiled TIFF seed\n";
+    return 1;
+  }
+  // PDF reader, from Platen's own searchable-PDF writer: a scanned grey page (Flate samples),
+  // a scanned bilevel page (CCITT G4) and a page of text alone (rendered), each with a text
+  // layer; a scanned JPEG page (DCT, passed through); the three-page file cut short; and a
+  // hand-written page of visible Helvetica.
+  platen::PixPtr page_grey = stripes(96, 48, 8), page_bilevel = stripes(128, 64, 1);
+  platen::Document pdf;
+  pdf.source = "seed.pdf";
+  pdf.processing.timestamp = 1700000000;
+  pdf.pages.push_back(pdf_page(0, 96, 48, "grey", platen::decoders::raw_page_image(page_grey.get(), 1)));
+  pdf.pages.push_back(pdf_page(1, 128, 64, "bilevel", platen::decoders::raw_page_image(page_bilevel.get(), 1)));
+  pdf.pages.push_back(pdf_page(2, 150, 75, "text", nullptr));
+  const std::string pages = platen::PdfWriter().write(pdf).bytes;
+  auto jpeg = std::make_shared<platen::PageImage>();
+  jpeg->encoding = platen::PageImage::Encoding::jpeg;
+  {
+    l_uint8* bytes = nullptr;
+    size_t size = 0;
+    if (pixWriteMemJpeg(&bytes, &size, grey.get(), 85, 0) != 0) return 1;
+    jpeg->data.assign(bytes, bytes + size);
+    lept_free(bytes);
+  }
+  jpeg->width = pixGetWidth(grey.get());
+  jpeg->height = pixGetHeight(grey.get());
+  platen::Document jpeg_pdf;
+  jpeg_pdf.source = "seed.pdf";
+  jpeg_pdf.processing.timestamp = 1700000000;
+  jpeg_pdf.pages.push_back(pdf_page(0, jpeg->width, jpeg->height, "jpeg", jpeg));
+  jpeg_pdf.pages[0].page_count = 1;
+  if (!write_bytes(dir + "/pdf/pages.pdf", pages) ||
+      !write_bytes(dir + "/pdf/jpeg-scan.pdf", platen::PdfWriter().write(jpeg_pdf).bytes) ||
+      !write_bytes(dir + "/pdf/cut.pdf", pages.substr(0, pages.size() * 6 / 10)) ||
+      !write_bytes(dir + "/pdf/helvetica.pdf", helvetica_pdf())) {
+    std::cerr << "make_fuzz_seeds: cannot write the PDF seeds\n";
     return 1;
   }
   // Model: a tiny network over a tiny alphabet (the shipped models are megabytes).

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "image/decoders.h"
+#include "output/pdf_writer.h"
 #include "test_images.h"
 #include "test_paths.h"
 #include "test_shell.h"
@@ -331,6 +333,40 @@ TEST_F(InputKinds, ScannedPdfPageIsItsImageAtItsOwnResolution) {
   EXPECT_EQ(pixGetHeight(rendered.pix.get()), 3300);
   EXPECT_TRUE(rendered.has_text_layer);
   EXPECT_TRUE(contains(rendered.text_layer, "Typed on a Remington")) << rendered.text_layer;
+}
+
+TEST_F(InputKinds, EveryPageOfABilevelScanPdfIsItsG4ImageAsStored) {
+  // The usual archive PDF: one CCITT G4 scan per page (our own writer's searchable PDF). Each
+  // G4 stream is decoded through a one-directory TIFF, whatever page of the PDF it is on
+  // (page 2 and on were once refused: "the page's TIFF directory cannot be read").
+  PixPtr bilevel = adopt(pixThresholdToBinary(page_, 128));
+  PixPtr pages[3] = {adopt(pixCopy(nullptr, bilevel.get())), adopt(pixInvert(nullptr, bilevel.get())),
+                     adopt(pixRotate180(nullptr, bilevel.get()))};
+  Document document;
+  document.source = "scan.tif";
+  for (int i = 0; i < 3; ++i) {
+    PageResult page;
+    page.source = document.source;
+    page.ok = true;
+    page.page_index = i;
+    page.page_count = 3;
+    page.width = pixGetWidth(pages[i].get());
+    page.height = pixGetHeight(pages[i].get());
+    page.resolution = 300;
+    page.image = decoders::raw_page_image(pages[i].get(), 1);
+    ASSERT_EQ(page.image->bits_per_component, 1);
+    document.pages.push_back(page);
+  }
+  const std::string bytes = PdfWriter().write(document).bytes;
+  const std::string file = test::write_file(path("g4.pdf"), std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+  ASSERT_EQ(count_image_pages(file), 3);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const DecodedPage page = read_image_page(file, i);
+    EXPECT_EQ(pixGetDepth(page.pix.get()), 1);
+    EXPECT_EQ(page.dpi, 300);
+    EXPECT_TRUE(same_grey(page.pix.get(), pages[i].get()));
+  }
 }
 
 TEST_F(InputKinds, PdfTextLayerIsFoundUnderAScannedImage) {
