@@ -22,9 +22,13 @@ using test::JpegInk;
 
 /// Lossy codings (JPEG, and JPEG turned on its blocks) move a few grey levels, which may change
 /// a few characters of the reading: their text is held to within this CER of the PNG's. The
-/// shipped model fine-tuned at stop 17 reads the sample's grey JPEG at 1.97 % from its PNG and
-/// the plain CMYK and YCCK JPEGs at 2.36 % (the model before it: 1.36–1.56 %).
-constexpr double kLossyCer = 0.03;
+/// shipped model of stop 18 reads the sample's grey JPEG at 2.95 % from its PNG and the CMYK and
+/// YCCK JPEGs at 2.95–3.35 % (stop 17's model: 1.97 % and 2.36 %; the model before it:
+/// 1.36–1.56 %). A wrong colour conversion reads far worse (tens of percent).
+constexpr double kLossyCer = 0.04;
+/// How much further from the PNG's text a CMYK or YCCK JPEG may read than the grey JPEG of the
+/// same page and quality: their inks differ only by the colour conversion.
+constexpr double kInkCerMargin = 0.01;
 
 double cer(const std::string& reference, const std::string& text) { return score_text(reference, text).cer(); }
 
@@ -116,6 +120,7 @@ TEST_F(InputFormats, CmykYcckAndJpegCompressedTiffReadToTheGreyJpegsText) {
     const PageResult result = read(test::write_file(path(c.name), c.bytes));
     EXPECT_TRUE(result.ok) << result.error;
     EXPECT_LE(cer(*png_text_, result.text), kLossyCer) << result.text;
+    EXPECT_LE(cer(*png_text_, result.text), cer(*png_text_, grey_text) + kInkCerMargin) << result.text;
     std::printf("[ figures  ] %s: CER %.4f against the PNG's text (grey JPEG %.4f)\n", c.name,
                 cer(*png_text_, result.text), cer(*png_text_, grey_text));
   }
