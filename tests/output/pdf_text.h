@@ -19,7 +19,7 @@ inline bool have_pdftotext() { return std::system("command -v pdftotext > /dev/n
 
 /// The text layer of the PDF at `path` in content-stream order (pdftotext -raw): each page's
 /// text followed by a form feed. `path` must not contain a single quote.
-inline std::string pdf_raw_text(const std::string& path) { return run_command("pdftotext -q -raw '" + path + "' -"); }
+inline std::string pdf_raw_text(const std::string& path) { return run_command("pdftotext -q -raw " + shell_quote(path) + " -"); }
 
 /// The words of `text`, split at white space (spaces, line breaks, form feeds).
 inline std::vector<std::string> words_in(const std::string& text) {
@@ -42,7 +42,7 @@ struct PdfWord {
 inline std::vector<std::vector<PdfWord>> pdf_word_lines(const std::string& pdf, int page, double ppi) {
   const std::string html = pdf + ".html";
   const std::string command = "pdftotext -q -bbox-layout -f " + std::to_string(page) + " -l " + std::to_string(page) +
-                              " '" + pdf + "' '" + html + "'";
+                              " " + shell_quote(pdf) + " " + shell_quote(html);
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   XmlDocPtr doc = parse_xml(read_text_file(html));
   EXPECT_TRUE(doc) << "pdftotext -bbox-layout gave no XHTML for " << pdf;
