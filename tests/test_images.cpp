@@ -21,6 +21,7 @@
 #include <stdexcept>
 
 #include "image/page_reader.h"
+#include "pdf_objects.h"
 #include "test_paths.h"
 
 namespace platen::test {
@@ -322,21 +323,7 @@ std::vector<std::uint8_t> pdf_bytes(const std::vector<PdfPage>& pages) {
   objects[0] = "<< /Type /Catalog /Pages 2 0 R >>";
   objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
   objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
-  std::string out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t o : offsets) {
-    char entry[32];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", o);
-    out += entry;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  const std::string out = pdf_from_objects("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", objects);
   return std::vector<std::uint8_t>(out.begin(), out.end());
 }
 

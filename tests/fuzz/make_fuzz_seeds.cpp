@@ -21,6 +21,7 @@
 #include "output/pdf_writer.h"
 #include "recognition/language_pack.h"
 #include "recognition/model.h"
+#include "pdf_objects.h"
 
 namespace {
 
@@ -131,7 +132,7 @@ platen::PageResult pdf_page(int index, int width, int height, const std::string&
 // The same minimal PDF a hand would write: one page, visible text in Helvetica (not embedded,
 // so poppler finds a system font), 2 x 1 inch.
 std::string helvetica_pdf() {
-  const std::vector<std::string> objects = {
+  std::vector<std::string> objects = {
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 144 72] /Resources << /Font << /F1 5 0 R >> >> "
@@ -139,24 +140,8 @@ std::string helvetica_pdf() {
       "",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"};
   const std::string content = "BT /F1 18 Tf 10 30 Td (Typed text) Tj ET\n";
-  std::string out = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    const std::string body = i == 3 ? "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
-                                          "endstream"
-                                    : objects[i];
-    out += std::to_string(i + 1) + " 0 obj\n" + body + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t o : offsets) {
-    char entry[24];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", o);
-    out += entry;
-  }
-  return out + "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  objects[3] = "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream";
+  return platen::test::pdf_from_objects("%PDF-1.4\n", objects);
 }
 
 }  // namespace
