@@ -78,7 +78,7 @@ PixPtr sample_text_page(int height) {
   return copy;
 }
 
-std::vector<std::uint8_t> jpeg_bytes(Pix* grey8, JpegInk ink, int quality) {
+std::vector<std::uint8_t> jpeg_bytes(Pix* grey8, JpegInk ink, int quality, bool progressive) {
   const int w = pixGetWidth(grey8), h = pixGetHeight(grey8);
   jpeg_compress_struct c;
   jpeg_error_mgr err;
@@ -96,6 +96,7 @@ std::vector<std::uint8_t> jpeg_bytes(Pix* grey8, JpegInk ink, int quality) {
   if (ink == JpegInk::ycck_adobe) jpeg_set_colorspace(&c, JCS_YCCK);
   if (ink == JpegInk::cmyk_plain) c.write_Adobe_marker = FALSE;
   jpeg_set_quality(&c, quality, TRUE);
+  if (progressive) jpeg_simple_progression(&c);
   jpeg_start_compress(&c, TRUE);
   const bool inverted = ink == JpegInk::cmyk_adobe || ink == JpegInk::ycck_adobe;
   std::vector<JSAMPLE> row(static_cast<std::size_t>(w) * (cmyk ? 4 : 1));
@@ -141,6 +142,24 @@ std::vector<std::uint8_t> with_exif_orientation(const std::vector<std::uint8_t>&
   out.insert(out.end(), app1.begin(), app1.end());
   out.insert(out.end(), jpeg.begin() + static_cast<std::ptrdiff_t>(at), jpeg.end());
   return out;
+}
+
+std::vector<std::uint8_t> with_frame_size(std::vector<std::uint8_t> jpeg, int width, int height) {
+  // Walk the marker segments after SOI: FF xx, then a 2-byte big-endian length (itself included).
+  std::size_t at = 2;
+  while (at + 9 < jpeg.size() && jpeg[at] == 0xFF) {
+    const std::uint8_t marker = jpeg[at + 1];
+    const std::size_t length = std::size_t(jpeg[at + 2]) << 8 | jpeg[at + 3];
+    const bool frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (frame) {
+      // SOFn: length, precision, height, width.
+      jpeg[at + 5] = static_cast<std::uint8_t>(height >> 8), jpeg[at + 6] = static_cast<std::uint8_t>(height);
+      jpeg[at + 7] = static_cast<std::uint8_t>(width >> 8), jpeg[at + 8] = static_cast<std::uint8_t>(width);
+      return jpeg;
+    }
+    at += 2 + length;
+  }
+  throw std::invalid_argument("with_frame_size: no JPEG frame header (SOF) before the scan data");
 }
 
 namespace {

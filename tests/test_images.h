@@ -39,7 +39,12 @@ enum class JpegInk {
 };
 /// The page as JPEG at `quality`: CMYK layouts put the upper half's ink in C, M and Y (a
 /// "rich black") and the lower half's in K, so that a decoder ignoring either loses text.
-std::vector<std::uint8_t> jpeg_bytes(Pix* grey8, JpegInk ink, int quality = 92);
+/// `progressive`: libjpeg's standard progressive scan script (SOF2) instead of baseline (SOF0).
+std::vector<std::uint8_t> jpeg_bytes(Pix* grey8, JpegInk ink, int quality = 92, bool progressive = false);
+
+/// `jpeg` with the frame header (SOF0–SOF15) claiming `width` × `height` px: a lying header
+/// on the same data. Throws std::invalid_argument when `jpeg` has no frame header.
+std::vector<std::uint8_t> with_frame_size(std::vector<std::uint8_t> jpeg, int width, int height);
 
 /// `jpeg` with an EXIF APP1 segment holding Orientation = `tag` inserted after SOI (and the
 /// JFIF APP0 segment, when there is one).

@@ -164,17 +164,23 @@ Decoded decode_jpeg(const std::uint8_t* data, std::size_t size, const PageContex
   jpeg_decompress_struct& c = d.cinfo;
   const double w = c.image_width, h = c.image_height;
   check_pixel_limits(w, h, page);
-  // Baseline and extended sequential Huffman coding spend at least 2 bits on every 8×8 block
-  // of every component (a DC code and an end-of-block code, each ≥ 1 bit). Progressive and
-  // arithmetic coding can run blocks together, so only the pixel limit bounds them.
-  if (!c.progressive_mode && !c.arith_code) {
+  // Huffman coding spends at least one bit on every 8×8 block of every component: sequential
+  // (baseline, extended) codes a DC and an end-of-block code (each ≥ 1 bit), and progressive
+  // codes each block's DC difference in its first DC scan (≥ 1 bit) even when end-of-band runs
+  // cover its AC coefficients. ITU-T T.81 F.1.2 and G.1.2. Arithmetic coding can spend less than
+  // a bit on a block, so only the pixel limit bounds it. The check matters most for progressive
+  // files, whose decoder holds every coefficient of the image before the data run out.
+  if (!c.arith_code) {
     double blocks = 0;
     for (int i = 0; i < c.num_components; ++i)
       blocks += double(c.comp_info[i].width_in_blocks) * double(c.comp_info[i].height_in_blocks);
     // Raw bytes = w·h·components; the bound is on the blocks, so express it as a ratio.
     const double raw = w * h * c.num_components;
-    const double min_bytes = blocks * 2.0 / 8.0;
-    if (min_bytes > 0) check_data_bound(w, h, raw, static_cast<double>(size), raw / min_bytes, "baseline JPEG", page);
+    const double min_bits_per_block = c.progressive_mode ? 1.0 : 2.0;
+    const double min_bytes = blocks * min_bits_per_block / 8.0;
+    if (min_bytes > 0)
+      check_data_bound(w, h, raw, static_cast<double>(size), raw / min_bytes,
+                       c.progressive_mode ? "progressive JPEG" : "baseline JPEG", page);
   }
 
   const bool cmyk = c.jpeg_color_space == JCS_CMYK || c.jpeg_color_space == JCS_YCCK;

@@ -178,6 +178,25 @@ TEST_F(InputFiles, LyingRgbTiffHeaderIsRefusedFastWithLittleMemory) {
   EXPECT_TRUE(contains(r.err, "too short for the image its header claims")) << r.err;
 }
 
+TEST_F(InputFiles, LyingJpegHeadersBaselineAndProgressiveAreRefusedFastWithLittleMemory) {
+  // The sample page's grey JPEG with its frame header claiming 17,320 × 17,320 px (under the
+  // 3e8 px cap). A progressive decoder keeps every coefficient of the image (600 MB here)
+  // before it finds the data short, so the refusal must come from the header.
+  for (bool progressive : {false, true}) {
+    SCOPED_TRACE(progressive ? "progressive" : "baseline");
+    const std::vector<std::uint8_t> jpeg = test::jpeg_bytes(page_, test::JpegInk::grey, 92, progressive);
+    const std::string name = progressive ? "lying-progressive.jpg" : "lying-baseline.jpg";
+    const std::string file = test::write_file(path(name), test::with_frame_size(jpeg, 17320, 17320));
+    const RunStats r = ocr(shell_quote(file));
+    figures(std::string(progressive ? "progressive" : "baseline") + " JPEG claiming 17320x17320 on " +
+                std::to_string(jpeg.size() / 1024) + " KB",
+            r);
+    expect_refused(r, file, 16);
+    EXPECT_TRUE(contains(r.err, "17320x17320 px")) << r.err;
+    EXPECT_TRUE(contains(r.err, "too short for the image its header claims")) << r.err;
+  }
+}
+
 TEST_F(InputFiles, FifoWithNoWriterEndsWithinTheSilenceLimit) {
   const std::string fifo = path("silent.fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);

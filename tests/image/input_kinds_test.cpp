@@ -85,6 +85,23 @@ TEST_F(InputKinds, CmykAndYcckJpegReadAsTheirGreyInBothInkHalves) {
   }
 }
 
+TEST_F(InputKinds, ProgressiveJpegReadsAsItsBaselineTwinAndASmallOneIsNotRefusedForItsSize) {
+  // The same quantised coefficients sent in progressive scans decode to the same pixels.
+  const DecodedPage baseline = read("baseline.jpg", test::jpeg_bytes(page_, JpegInk::grey, 92));
+  const DecodedPage progressive = read("progressive.jpg", test::jpeg_bytes(page_, JpegInk::grey, 92, true));
+  ASSERT_TRUE(baseline.pix && progressive.pix);
+  EXPECT_TRUE(same_grey(baseline.pix.get(), progressive.pix.get()));
+  // A blank page is the most a progressive JPEG compresses (45 KB here, 3× the floor): the
+  // decoder's floor of one bit per 8×8 block (15,000 bytes for 2400×3200 px) must admit it.
+  PixPtr blank = adopt(pixCreate(2400, 3200, 8));
+  pixSetAll(blank.get());
+  const std::vector<std::uint8_t> small = test::jpeg_bytes(blank.get(), JpegInk::grey, 75, true);
+  const DecodedPage white = read("blank-progressive.jpg", small);
+  EXPECT_GT(small.size(), 2400u * 3200u / 64u / 8u);
+  ASSERT_TRUE(white.pix) << small.size() << " bytes";
+  EXPECT_EQ(pixGetWidth(white.pix.get()), 2400);
+}
+
 TEST_F(InputKinds, TiledTiffInEveryCompressionReadsAsItsPage) {
   struct Case {
     const char* name;
