@@ -361,12 +361,9 @@ LineGeometry fit_line_from(const std::vector<Blob>& blobs, int w, int h, double 
 /// a prior for the crop's middle, is the crop's line. Unlike a profile threshold, this does
 /// not merge two close lines into one band nor split a slab-serif face at its thin middle
 /// rows. has_text = false when there are too few glyphs to tell.
-LineGeometry blob_geometry(const std::vector<float>& ink, int w, int h) {
-  std::vector<Blob> blobs;
-  for (const Blob& b : ink_blobs(ink, w, h))
-    // Underlines and runs of glyphs joined by ink spread are far wider than tall.
-    if (b.height() >= 3 && b.area >= 6 && b.width() <= 3 * b.height()) blobs.push_back(b);
-
+/// The best line of `blobs` in the ink (H×W): fitted from each of the four densest rows of the
+/// smoothed row profile, scored by the ink of its whole glyphs with a prior for the middle.
+LineGeometry best_line_fit(const std::vector<Blob>& blobs, const std::vector<float>& ink, int w, int h) {
   // Start rows: local maxima of the smoothed row profile, densest first.
   std::vector<float> profile = row_profile(ink, w, h, 0, w), smooth(h, 0.0f);
   for (int y = 0; y < h; ++y)
@@ -386,6 +383,80 @@ LineGeometry blob_geometry(const std::vector<float>& ink, int w, int h) {
     double d = (g.centre - 0.5 * h) / (0.3 * h);
     double score = support * std::exp(-0.5 * d * d);
     if (score > best_score) best_score = score, best = g;
+  }
+  return best;
+}
+
+/// The glyph-sized pieces of a run of glyphs joined by ink spread: cuts `run` into pieces about
+/// `piece` columns wide, each boxed to the ink of `ink` (H×W) inside the run's box.
+void add_pieces_of(const Blob& run, int piece, const std::vector<float>& ink, int w, std::vector<Blob>& out) {
+  const int count = std::max(1, static_cast<int>(std::lround(run.width() / double(piece))));
+  for (int k = 0; k < count; ++k) {
+    const int x0 = run.left + k * run.width() / count, x1 = run.left + (k + 1) * run.width() / count;  // [x0, x1)
+    Blob b;
+    b.left = x0, b.right = x1 - 1, b.top = run.bottom + 1, b.bottom = run.top - 1;
+    for (int y = run.top; y <= run.bottom; ++y)
+      for (int x = x0; x < x1; ++x)
+        if (ink[static_cast<std::size_t>(y) * w + x] >= 0.35f) {
+          ++b.area;
+          b.top = std::min(b.top, y), b.bottom = std::max(b.bottom, y);
+        }
+    if (b.area >= 6 && b.height() >= 3) out.push_back(b);
+  }
+}
+
+/// How much the x-height band of `g` stands out in the ink (H×W, not levelled): mean ink inside
+/// the band along the fitted line, less the mean of the two bands half as tall above and below.
+double band_contrast(const LineGeometry& g, const std::vector<float>& ink, int w, int h) {
+  double inside = 0, outside = 0;
+  int n_inside = 0, n_outside = 0;
+  const double half = 0.5 * g.x_height;
+  for (int x = 0; x < w; ++x) {
+    const double centre = g.centre + g.slope * (x - 0.5 * (w - 1));
+    const int top = static_cast<int>(std::lround(centre - half)), bottom = static_cast<int>(std::lround(centre + half));
+    const int reach = static_cast<int>(std::lround(half));
+    for (int y = std::max(0, top - reach); y < std::min(h, bottom + reach); ++y) {
+      const float v = ink[static_cast<std::size_t>(y) * w + x];
+      if (y >= top && y < bottom) inside += v, ++n_inside;
+      else outside += v, ++n_outside;
+    }
+  }
+  return (n_inside ? inside / n_inside : 0) - (n_outside ? outside / n_outside : 0);
+}
+
+LineGeometry blob_geometry(const std::vector<float>& ink, int w, int h) {
+  std::vector<Blob> blobs, runs;
+  double all_ink = 0, glyph_ink = 0;
+  for (const Blob& b : ink_blobs(ink, w, h)) {
+    if (b.height() < 3 || b.area < 6) continue;  // specks
+    all_ink += b.area;
+    // Underlines and runs of glyphs joined by ink spread are far wider than tall.
+    if (b.width() <= 3 * b.height()) {
+      blobs.push_back(b);
+      glyph_ink += b.area;
+    } else {
+      runs.push_back(b);
+    }
+  }
+  LineGeometry best = best_line_fit(blobs, ink, w, h);
+  // Heavy ink joins whole words into runs: when runs hold most of the ink, the separate blobs
+  // may be punctuation and a few letters, whose heights say nothing of the x-height. Such a
+  // fit shows itself by an x-height under 0.45 of the runs' typical height (glyphs with
+  // ascenders and descenders span at most about 2.2 x-heights) or by a band no darker than
+  // the rows beside it. The runs are then cut into glyph-sized pieces and the line fitted again
+  // with them; the fit kept is the one whose band stands out more. (A run taller than that
+  // because the glyphs touch an underline keeps the first fit: its band stands out.)
+  if (best.has_text && !runs.empty() && glyph_ink < 0.5 * all_ink) {
+    std::vector<int> heights;
+    for (const Blob& r : runs) heights.push_back(r.height());
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    const int typical = heights[heights.size() / 2];
+    const double contrast = band_contrast(best, ink, w, h);
+    if (best.x_height < 0.45 * typical || contrast < 0.05) {
+      for (const Blob& r : runs) add_pieces_of(r, std::max(3, static_cast<int>(0.6 * r.height())), ink, w, blobs);
+      const LineGeometry pieces = best_line_fit(blobs, ink, w, h);
+      if (pieces.has_text && band_contrast(pieces, ink, w, h) > contrast) best = pieces;
+    }
   }
   return best;
 }

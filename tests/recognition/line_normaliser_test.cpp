@@ -97,6 +97,33 @@ TEST(LineNormaliser, SlabSerifGlyphsKeepTheirWholeXHeight) {
   EXPECT_NEAR(m.centre, 27.0, 1.5);
 }
 
+TEST(LineNormaliser, HeavyInkJoiningWholeWordsKeepsTheWordsXHeight) {
+  // Ink spread joins each word's glyphs into one run far wider than tall (as in rendered
+  // Russian lines of a heavy face that read at 45-65 % CER): only punctuation and two
+  // one-letter words stay apart. The punctuation, six marks 4 px tall on the baseline against
+  // the words' 14, outnumbers the letters, and most of the ink is in the runs.
+  GreyImage g(460, 48, 230);
+  const int top = 17, xh = 14;
+  auto fill = [&](int x0, int x1, int y0, int y1, std::uint8_t tone) {
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) g.at(x, y) = tone;
+  };
+  for (int word = 0; word < 4; ++word) {
+    const int x0 = 8 + word * 110;
+    fill(x0, x0 + 80, top, top + xh, 40);                 // the word's glyphs, joined
+    for (int x = x0 + 6; x < x0 + 78; x += 8) fill(x, x + 2, top + 3, top + xh - 3, 230);  // counters
+    fill(x0 + 20, x0 + 23, top - 10, top, 40);            // an ascender
+  }
+  for (int x : {90, 96, 200, 206, 310, 316}) fill(x, x + 4, top + xh - 4, top + xh, 40);  // dots, commas
+  fill(102, 109, top, top + xh, 40);                      // a one-letter word
+  fill(412, 419, top, top + xh, 40);                      // another
+  const LineGeometry m = measure_line(g);
+  ASSERT_TRUE(m.has_text);
+  EXPECT_NEAR(m.x_height, 14.0, 1.5);
+  EXPECT_NEAR(m.centre, top + 0.5 * xh, 1.5);
+  EXPECT_NEAR(m.slope, 0.0, 0.005);
+}
+
 TEST(LineNormaliser, SkewedLineIsMeasuredAlongItsBaseline) {
   // Glyph rows drawn with a slope of 1 row per 20 columns, as on a skewed scan.
   GreyImage g(400, 60, 230);
