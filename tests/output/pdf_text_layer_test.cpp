@@ -200,6 +200,162 @@ TEST(PdfTextLayer, SkewedPageWordsStepWithTheirBaselines) {
               deviations.size(), worst_end);
 }
 
+/// Checks that `read` (the words pdftotext printed, in its order) are the words of `page`'s
+/// lines in the page's reading order. Poppler's layout mode joins a word that ends a line in a
+/// hyphen with the next line's first word, dropping the hyphen ("con-" "viction" →
+/// "conviction"): that counts as both words. Adds a failure naming the first word out of place.
+void expect_words_in_reading_order(const std::vector<std::string>& read, const PageResult& page) {
+  std::vector<std::string> expected;
+  std::vector<bool> line_end;
+  for (const Line* line : text_lines(page)) {
+    const std::vector<Word> words = words_of(*line);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      expected.push_back(words[i].text);
+      line_end.push_back(i + 1 == words.size());
+    }
+  }
+  std::size_t i = 0, j = 0;
+  while (i < expected.size() && j < read.size()) {
+    if (expected[i] == read[j]) {
+      ++i, ++j;
+      continue;
+    }
+    const std::string& e = expected[i];
+    if (line_end[i] && i + 1 < expected.size() && e.size() > 1 && e.back() == '-' &&
+        read[j] == e.substr(0, e.size() - 1) + expected[i + 1]) {
+      i += 2, ++j;
+      continue;
+    }
+    break;
+  }
+  if (i == expected.size() && j == read.size()) return;
+  auto around = [](const std::vector<std::string>& words, std::size_t at) {
+    std::string text;
+    for (std::size_t k = at >= 3 ? at - 3 : 0; k < std::min(words.size(), at + 4); ++k)
+      text += (k == at ? " [" : " ") + words[k] + (k == at ? "]" : "");
+    return text;
+  };
+  ADD_FAILURE() << "pdftotext read " << read.size() << " words for the page's " << expected.size()
+                << "; the first out of place is page word " << i << ":" << around(expected, i)
+                << ", where pdftotext read:" << around(read, j);
+}
+
+TEST(PdfTextLayer, PlainPdftotextReadsTheSkewedSamplePageInReadingOrder) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  // The bundled sample page as scanned, its lines skewed by about half a degree: with 20 px
+  // between lines and lines up to 780 px long, a line climbs some 7 px, a third of the line
+  // spacing and more than half of the font size's tolerance. Written word by word at the height
+  // of its own stretch of the baseline, pdftotext's layout mode (its default, which viewers
+  // use to select and copy) read 336 of the 342 words, putting words into the next line
+  // ("Lordshipo 16.", "thethe").
+  std::vector<PageResult> pages;
+  run_page_pipeline({source_dir() + "/datasets/samples/sample-page.jpg"}, shipped_recognizer(), PipelineOptions{},
+                    [&](const PageResult& p) { pages.push_back(p); });
+  ASSERT_EQ(pages.size(), 1u);
+  ASSERT_TRUE(pages[0].ok) << pages[0].error;
+  ASSERT_GT(all_words(pages[0]).size(), 300u);
+  const std::string pdf = write_page_pdf(pages[0], "sample-page");
+  expect_words_in_reading_order(words_in(run_command("pdftotext -q " + shell_quote(pdf) + " -")), pages[0]);
+  // and in content-stream order, every word apart (pdftotext -raw decides spaces from the gaps).
+  EXPECT_EQ(words_in(pdf_raw_text(pdf)), words_in(pages[0].text));
+}
+
+/// A 300 ppi page of `count` single-spaced lines of fixed-pitch words (25 px a character and a
+/// space, 50 px from baseline to baseline, the band from 12 px under the baseline to 38 px over
+/// it) whose baselines climb `degrees` to the right, each line's outline the band's corners.
+PageResult skewed_typed_page(double degrees, int count) {
+  static const char* const kWords[] = {"archives", "do", "not", "store", "plain", "text:", "a", "digital",
+                                       "library", "ingests", "ALTO", "or", "searchable", "PDF,", "and"};
+  const double a = degrees * M_PI / 180.0, c = std::cos(a), s = std::sin(a);
+  const double dx = c, dy = -s, nx = dy, ny = -dx;  // along the baseline; up across it
+  auto at = [&](double ox, double oy, double t, double h) {
+    return Point{static_cast<int>(std::lround(ox + t * dx + h * nx)), static_cast<int>(std::lround(oy + t * dy + h * ny))};
+  };
+  PageResult page;
+  page.ok = true;
+  page.width = 1900, page.height = 300 + 50 * count + 200;
+  page.resolution = 300;
+  page.skew_degrees = degrees;
+  for (int k = 0; k < count; ++k) {
+    const double ox = 100 + (k % 3 == 2 ? 100 : 0), oy = 250 + 50 * k;  // every third line indented
+    Line line;
+    double t = 0;
+    for (int j = 0; j < 11 && t < 1500; ++j) {
+      Word w;
+      w.text = kWords[(3 * k + j) % 15];
+      const double length = 25.0 * code_point_count(w.text) - 4;
+      Box box;
+      for (double h : {0.0, 30.0})
+        for (double u : {t, t + length}) box = union_box(box, Box{at(ox, oy, u, h).x, at(ox, oy, u, h).y, 1, 1});
+      w.box = box;
+      w.confidence = 0.9f;
+      line.words.push_back(w);
+      t += length + 4 + 25;
+    }
+    t -= 29;
+    for (const Word& w : line.words) line.text += (line.text.empty() ? "" : " ") + w.text;
+    line.baseline = {at(ox, oy, 0, 0), at(ox, oy, t, 0)};
+    line.polygon = {at(ox, oy, 0, 38), at(ox, oy, t, 38), at(ox, oy, t, -12), at(ox, oy, 0, -12)};
+    for (const Point& p : line.polygon) line.box = union_box(line.box, Box{p.x, p.y, 1, 1});
+    page.lines.push_back(line);
+    page.text += line.text + "\n";
+  }
+  return page;
+}
+
+TEST(PdfTextLayer, PlainPdftotextReadsSkewedSingleSpacedLinesInOrder) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  // Lines 1,500 px long climb 26 px at 1 degree, 79 px at 3 and 131 px at 5, against 50 px
+  // between baselines: on its way a line passes the height of the next one and more.
+  for (double degrees : {1.0, 3.0, 5.0}) {
+    SCOPED_TRACE(std::to_string(degrees) + " degrees");
+    const PageResult page = skewed_typed_page(degrees, 12);
+    const std::string pdf = write_page_pdf(page, "skewed-typed");
+    expect_words_in_reading_order(words_in(run_command("pdftotext -q " + shell_quote(pdf) + " -")), page);
+    EXPECT_EQ(words_in(pdf_raw_text(pdf)), words_in(page.text));
+    // Every word on its box, within its line's box.
+    const std::vector<PdfWord> found = flatten(pdf_word_lines(pdf, 1, page.resolution));
+    const std::vector<std::optional<Deviation>> deviations = match_words(found, page);
+    std::size_t i = 0;
+    for (const Line& line : page.lines)
+      for (const Word& word : line.words) {
+        if (!deviations[i++]) continue;
+        const Deviation& d = *deviations[i - 1];
+        const double top = word.box.y + 0.5 * word.box.height + d.middle - 0.5 * d.height;
+        EXPECT_LE(std::abs(d.left), 2.0) << word.text;
+        EXPECT_LE(std::abs(d.right), 2.0) << word.text;
+        EXPECT_LE(std::abs(d.middle), 0.5 * d.height) << word.text;
+        EXPECT_GE(top, line.box.y - 2 - 0.05 * 50) << word.text;
+        EXPECT_LE(top + d.height, line.box.bottom() + 2 + 0.05 * 50) << word.text;
+      }
+  }
+}
+
+TEST(PdfTextLayer, LineWithoutOutlineTakesItsBandFromItsBox) {
+  PLATEN_REQUIRE_TOOL(have_pdftotext(), "pdftotext (poppler-utils)");
+  // A skewed page whose lines have a baseline and a box but no outline, as a page result made
+  // through the API or read from ALTO: the band is the box's height less what the skew adds,
+  // not the box's corners measured across the baseline (which at 3 degrees gave a band 79 px
+  // taller, and a font of three times the size).
+  const PageResult outlined = skewed_typed_page(3.0, 6);
+  PageResult bare = outlined;
+  for (Line& line : bare.lines) line.polygon.clear();
+  const auto boxes = [](const PageResult& page) {
+    return flatten(pdf_word_lines(write_page_pdf(page, "outline"), 1, page.resolution));
+  };
+  const std::vector<PdfWord> with = boxes(outlined), without = boxes(bare);
+  ASSERT_EQ(with.size(), all_words(outlined).size());
+  ASSERT_EQ(without.size(), with.size());
+  for (std::size_t i = 0; i < with.size(); ++i) {
+    EXPECT_EQ(without[i].text, with[i].text);
+    // The same box across the text, but for a step of the font's heights (5 %) and rounding.
+    const double height = with[i].y1 - with[i].y0;
+    EXPECT_NEAR(without[i].y1 - without[i].y0, height, 2.0 + 0.05 * height) << with[i].text;
+    EXPECT_NEAR(0.5 * (without[i].y0 + without[i].y1), 0.5 * (with[i].y0 + with[i].y1), 2.0) << with[i].text;
+    EXPECT_NEAR(without[i].x0, with[i].x0, 0.5) << with[i].text;
+  }
+}
+
 /// The dev pages (../shared/datasets/typewritten/dev/pages), read once for the suite.
 class PdfTextLayerDevPages : public ::testing::Test {
  protected:
