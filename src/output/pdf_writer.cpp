@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/errors.h"
@@ -64,8 +65,44 @@ std::vector<unsigned> cids_of(const std::string& text) {
 /// Advance of every glyph of the text layer, 1/1000 em.
 constexpr int kAdvance = 500;
 
-/// The Type 0 font for the CIDs used in the document.
-QPDFObjectHandle make_font(QPDF& pdf, const PdfFont& font, const std::set<unsigned>& cids) {
+/// The text layer's font at its heights. The glyphs (one embedded subset, one CIDToGIDMap, one
+/// ToUnicode map) are shared; each height level k has its own font and descriptor whose ascent
+/// and descent are ±em(k)/2, so that a word's box as text extraction sees it (ascent to
+/// descent times the font size, around the baseline) can be taller than the font size says.
+/// That lets a word sit on its line's shared baseline with a box that still reaches its ink
+/// (see line_operators) while the font size stays what poppler's layout rules expect. Level 0
+/// is the font's own height (ascent − descent), each next one 5 % taller, up to 5.8 em (poppler
+/// ignores an ascent or descent of 3 em or more).
+class TextLayerFonts {
+ public:
+  static constexpr double kStep = 1.05;
+  static constexpr double kMaxEm = 5.8;
+
+  TextLayerFonts(QPDF& pdf, const PdfFont& font, const std::set<unsigned>& cids);
+
+  /// Height of level k, em.
+  double em(int level) const { return em0_ * std::pow(kStep, level); }
+  int max_level() const { return max_level_; }
+  /// The lowest level at least `em_needed` high (the highest level when none is).
+  int level_for(double em_needed) const;
+  /// The resource name of level k ("/F3") and its font, made on first use.
+  std::string name(int level) { return "/F" + std::to_string(level); }
+  QPDFObjectHandle font(int level);
+
+ private:
+  QPDF& pdf_;
+  const PdfFont& font_;
+  std::string base_name_;
+  QPDFObjectHandle file_, cid_to_gid_, to_unicode_;
+  double em0_ = 1;
+  int max_level_ = 0;
+  std::map<int, QPDFObjectHandle> fonts_;
+};
+
+TextLayerFonts::TextLayerFonts(QPDF& pdf, const PdfFont& font, const std::set<unsigned>& cids)
+    : pdf_(pdf), font_(font) {
+  em0_ = (font.ascent() - font.descent()) / 1000.0;
+  max_level_ = std::max(0, static_cast<int>(std::floor(std::log(kMaxEm / em0_) / std::log(kStep))));
   std::vector<std::uint16_t> glyphs;
   unsigned max_cid = 0;
   for (unsigned c : cids) {
@@ -79,7 +116,7 @@ QPDFObjectHandle make_font(QPDF& pdf, const PdfFont& font, const std::set<unsign
     map[2 * c] = static_cast<char>(g >> 8);
     map[2 * c + 1] = static_cast<char>(g & 0xFF);
   }
-  QPDFObjectHandle cid_to_gid = QPDFObjectHandle::newStream(&pdf, map);
+  cid_to_gid_ = QPDFObjectHandle::newStream(&pdf, map);
 
   // ToUnicode: each CID is its code point.
   std::string cmap =
@@ -95,43 +132,55 @@ QPDFObjectHandle make_font(QPDF& pdf, const PdfFont& font, const std::set<unsign
     cmap += "endbfchar\n";
   }
   cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-  QPDFObjectHandle to_unicode = QPDFObjectHandle::newStream(&pdf, cmap);
+  to_unicode_ = QPDFObjectHandle::newStream(&pdf, cmap);
 
   std::string subset = font.subset(glyphs);
-  QPDFObjectHandle font_file = QPDFObjectHandle::newStream(&pdf, subset);
-  font_file.getDict().replaceKey("/Length1", QPDFObjectHandle::newInteger(static_cast<long long>(subset.size())));
+  file_ = QPDFObjectHandle::newStream(&pdf, subset);
+  file_.getDict().replaceKey("/Length1", QPDFObjectHandle::newInteger(static_cast<long long>(subset.size())));
 
   // A subset's name carries a six-letter tag, here derived from the glyphs it holds.
   unsigned long long hash = 1469598103934665603ull;
   for (std::uint16_t g : glyphs) hash = (hash ^ g) * 1099511628211ull;
   std::string tag;
   for (int i = 0; i < 6; ++i, hash /= 26) tag += static_cast<char>('A' + hash % 26);
-  const std::string name = "/" + tag + "+" + font.postscript_name();
+  base_name_ = "/" + tag + "+" + font.postscript_name();
+}
 
-  QPDFObjectHandle descriptor = pdf.makeIndirectObject(QPDFObjectHandle::parse(
-      "<< /Type /FontDescriptor /FontName " + name + " /Flags 32 /FontBBox [" + std::to_string(font.bbox[0]) + " " +
-      std::to_string(font.bbox[1]) + " " + std::to_string(font.bbox[2]) + " " + std::to_string(font.bbox[3]) +
-      "] /ItalicAngle 0 /Ascent " + std::to_string(font.ascent()) + " /Descent " + std::to_string(font.descent()) +
-      " /CapHeight " + std::to_string(font.cap_height) + " /StemV 80 >>"));
-  descriptor.replaceKey("/FontFile2", font_file);
+int TextLayerFonts::level_for(double em_needed) const {
+  if (!(em_needed > em0_)) return 0;
+  const int level = static_cast<int>(std::ceil(std::log(em_needed / em0_) / std::log(kStep) - 1e-9));
+  return std::min(level, max_level_);
+}
+
+QPDFObjectHandle TextLayerFonts::font(int level) {
+  auto found = fonts_.find(level);
+  if (found != fonts_.end()) return found->second;
+  const int half = static_cast<int>(std::lround(500 * em(level)));
+  QPDFObjectHandle descriptor = pdf_.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /FontDescriptor /FontName " + base_name_ + " /Flags 32 /FontBBox [" + std::to_string(font_.bbox[0]) +
+      " " + std::to_string(font_.bbox[1]) + " " + std::to_string(font_.bbox[2]) + " " + std::to_string(font_.bbox[3]) +
+      "] /ItalicAngle 0 /Ascent " + std::to_string(half) + " /Descent " + std::to_string(-half) + " /CapHeight " +
+      std::to_string(font_.cap_height) + " /StemV 80 >>"));
+  descriptor.replaceKey("/FontFile2", file_);
 
   // Every glyph advances by the same kAdvance (no /W array): a word's glyphs share its box
   // evenly, as a typewriter's do. With the font's own widths, a narrow glyph squeezed to its
   // word's box ("i", "l") came closer to the next one than poppler allows between two glyphs
   // of a word, and pdftotext cut the word there ("mi n or").
-  QPDFObjectHandle descendant = pdf.makeIndirectObject(QPDFObjectHandle::parse(
-      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont " + name +
+  QPDFObjectHandle descendant = pdf_.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont " + base_name_ +
       " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW " + std::to_string(kAdvance) +
       " >>"));
   descendant.replaceKey("/FontDescriptor", descriptor);
-  descendant.replaceKey("/CIDToGIDMap", cid_to_gid);
+  descendant.replaceKey("/CIDToGIDMap", cid_to_gid_);
 
-  QPDFObjectHandle type0 = pdf.makeIndirectObject(
-      QPDFObjectHandle::parse("<< /Type /Font /Subtype /Type0 /BaseFont " + name + " /Encoding /Identity-H >>"));
+  QPDFObjectHandle type0 = pdf_.makeIndirectObject(
+      QPDFObjectHandle::parse("<< /Type /Font /Subtype /Type0 /BaseFont " + base_name_ + " /Encoding /Identity-H >>"));
   QPDFObjectHandle descendants = QPDFObjectHandle::newArray();
   descendants.appendItem(descendant);
   type0.replaceKey("/DescendantFonts", descendants);
-  type0.replaceKey("/ToUnicode", to_unicode);
+  type0.replaceKey("/ToUnicode", to_unicode_);
+  fonts_.emplace(level, type0);
   return type0;
 }
 
@@ -210,8 +259,12 @@ struct LineFrame {
   double low = 0, high = 0;
 };
 
-/// The line's frame from its baseline and outline; a line without them (or with a degenerate
-/// baseline) runs along its box in the direction of a page turned by `orientation` degrees.
+/// The line's frame from its baseline and outline; a line without a baseline (or with a
+/// degenerate one) runs along its box in the direction of a page turned by `orientation`
+/// degrees. A line with a baseline but no outline (a page result made through the API or read
+/// from ALTO) takes its band from its box as the box of a band along the baseline: across the
+/// text the box's corners reach over the band by what the band's length adds on a skewed line,
+/// as much on either side, so the band is what remains of their reach, around its middle.
 LineFrame line_frame(const Line& line, int orientation) {
   LineFrame f;
   const Box& b = line.box;
@@ -239,8 +292,9 @@ LineFrame line_frame(const Line& line, int orientation) {
   f.n = {f.d.y, -f.d.x};
   f.axis = std::abs(f.d.x) >= std::abs(f.d.y) ? Vec{f.d.x >= 0 ? 1.0 : -1.0, 0} : Vec{0, f.d.y >= 0 ? 1.0 : -1.0};
   f.up = {f.axis.y, -f.axis.x};
+  const bool outlined = have && line.polygon.size() >= 3;
   std::vector<Vec> outline;
-  if (have && line.polygon.size() >= 3)
+  if (outlined)
     for (const Point& p : line.polygon) outline.push_back({static_cast<double>(p.x), static_cast<double>(p.y)});
   else
     outline = {{double(b.x), double(b.y)}, {double(b.right()), double(b.y)},
@@ -250,28 +304,46 @@ LineFrame line_frame(const Line& line, int orientation) {
     const double across = dot(p - f.origin, f.n);
     f.low = std::min(f.low, across), f.high = std::max(f.high, across);
   }
+  if (have && !outlined) {
+    // A band of thickness t and length L at angle a to the page axis has a box of sides
+    // W = L·cos a + t·sin a along the axis and H = L·sin a + t·cos a across it, so
+    // t = (H·cos a − W·sin a) / cos 2a.
+    const double c = std::abs(dot(f.d, f.axis)), s = std::abs(dot(f.d, f.up));
+    const double along = std::abs(f.axis.x) > 0 ? b.width : b.height, across = std::abs(f.axis.x) > 0 ? b.height : b.width;
+    const double thickness = c * c - s * s > 0.5 ? (across * c - along * s) / (c * c - s * s) : across;
+    const double band = std::clamp(thickness, 0.25 * across, f.high - f.low);
+    const double middle = 0.5 * (f.low + f.high);
+    f.low = middle - 0.5 * band, f.high = middle + 0.5 * band;
+  }
   if (f.high - f.low < 1) f.high = f.low + 1;
   return f;
 }
 
-/// One line of the text layer. Each word is written along the page axis nearest to the line's
-/// baseline, from its box's start to its end, on its own stretch of the line: the band the line
-/// fills across the text, taken where the baseline passes the word's middle, so that on a
-/// skewed line the words step with the baseline. (Glyphs rotated with the baseline, as
-/// Tesseract and hocrtransform write them, are cut by poppler wherever a word's glyphs climb
-/// more than half a point: pdftotext -bbox-layout split 23 of the 110 words of a page skewed
-/// 3°, and 114 of the 3,700 words of the dev pages, skewed up to 1.1°, into pieces.) The font fills the band, stretched (Tz) to the word's
-/// length; between words a space glyph stretched over the gap, so that text extraction and
-/// copying see the words apart even where their boxes nearly touch. `k` is pt per px,
-/// `page_height` the displayed page's in px.
-std::string line_operators(const PdfFont& font, const Line& line, int orientation, double k, int page_height) {
-  const LineFrame f = line_frame(line, orientation);
-  struct Placed {
-    std::vector<unsigned> cids;
-    double start, end;  // px along f.axis
-    double bottom;      // the band's bottom at the word, px along f.up
-  };
-  std::vector<Placed> words;
+/// One word of the text layer, px: along the line's page axis from `start` to `end`, and the
+/// bottom of the line's band where the baseline passes the word's middle (along the axis's up
+/// vector), so the band [bottom, bottom + band] is where the word's ink is.
+struct PlacedWord {
+  std::vector<unsigned> cids;
+  double start = 0, end = 0;
+  double bottom = 0;
+  double size = 0;  ///< font size, px
+  int level = 0;    ///< TextLayerFonts level
+};
+
+/// One line of the text layer: its frame, its words in reading order, its band across the
+/// text and the shared baseline of its words (`base`, px along up: the middle of all its words'
+/// bands), and its natural font size (`size`, px: the font's ascent to descent filling the band).
+struct PlacedLine {
+  LineFrame frame;
+  std::vector<PlacedWord> words;
+  double band = 0, base = 0, size = 0;
+  double start = 0, end = 0;  ///< along the axis, the first word's start to the last one's end
+};
+
+PlacedLine place_line(const PdfFont& font, const Line& line, int orientation) {
+  PlacedLine p;
+  p.frame = line_frame(line, orientation);
+  const LineFrame& f = p.frame;
   for (const Word& word : words_of(line)) {
     const Box& b = word.box;
     if (b.empty()) continue;
@@ -283,40 +355,127 @@ std::string line_operators(const PdfFont& font, const Line& line, int orientatio
     // The baseline's point level with the word's middle along the axis.
     const double t = dot(centre - f.origin, f.axis) / dot(f.d, f.axis);
     const Vec on_baseline = f.origin + t * f.d;
-    words.push_back({std::move(cids), std::min(s0, s1), std::max(s0, s1), dot(on_baseline, f.up) + f.low});
+    PlacedWord w;
+    w.cids = std::move(cids);
+    w.start = std::min(s0, s1), w.end = std::max(s0, s1);
+    w.bottom = dot(on_baseline, f.up) + f.low;
+    p.words.push_back(std::move(w));
   }
-  if (words.empty()) return "";
-  const double em = (font.ascent() - font.descent()) / 1000.0;
-  const double size_px = (f.high - f.low) / em;
-  const double size = std::max(1.0, size_px * k);  // pt
-  // Poppler's text extraction puts a space between words only when the gap between them is
-  // at least 3 % of the font size; words closer than that are moved apart by trimming their
-  // ends, each by half the shortfall and never by more than 0.75 px.
-  const double min_gap = 0.04 * size_px;
-  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-    Placed& a = words[i];
-    Placed& b = words[i + 1];
-    const double gap = b.start - a.end;
-    if (b.start < a.start || gap >= min_gap) continue;
-    const double trim = std::min({0.5 * (min_gap - gap), 0.75, 0.25 * (a.end - a.start), 0.25 * (b.end - b.start)});
-    a.end -= trim;
-    b.start += trim;
+  if (p.words.empty()) return p;
+  p.band = f.high - f.low;
+  p.size = p.band / ((font.ascent() - font.descent()) / 1000.0);
+  double low = 1e30, high = -1e30;
+  p.start = 1e30, p.end = -1e30;
+  for (const PlacedWord& w : p.words) {
+    low = std::min(low, w.bottom), high = std::max(high, w.bottom + p.band);
+    p.start = std::min(p.start, w.start), p.end = std::max(p.end, w.end);
   }
-  const double rise = -font.descent() / 1000.0 * size_px;  // baseline above the band's bottom, px
+  p.base = 0.5 * (low + high);
+  return p;
+}
+
+/// Sets each word's font size and height level. How poppler (pdftotext, Evince, Okular) reads
+/// a text layer decides this (TextOutputDev; "fs" is a word's font size, its box runs from
+/// ascent to descent times fs around its baseline):
+///  - its text lines are level: a line takes the words whose baselines lie within fs/2 of its
+///    first word's, left to right. Words that step with a skewed baseline leave their line
+///    once it has climbed fs/2 and join the next line's ("Lordshipo 16."), so all words of a
+///    line share one baseline, and a word's box (a taller level of the font) reaches from it
+///    to the word's own ink: the box is its band widened by the baseline's offset from the
+///    ink's middle, on either side.
+///  - a neighbouring line's baseline must be more than fs/2 away: fs is at most 1.6 times the
+///    distance to the nearest baseline of a line beside or across this one.
+///  - `pdftotext -raw` puts a space between two words only when the gap exceeds 15 % of the
+///    first one's fs, the layout mode when it is at least 3 %: where the gap is smaller, the
+///    words' ends are trimmed apart (at most 1.75 px each), and where that is not enough the
+///    first word's fs is lowered, its box kept by a taller level. A block of poppler's layout
+///    grows from its top-left word (its "seed") and takes the words beside it only within 20 %
+///    of the seed's fs, the words over or under its extent within 60 %: so a line's first word
+///    (a seed, when its line starts a block) keeps at least 0.85 of the line's fs, the others
+///    at least 0.45. (On the dev pages 53 of 3,700 gaps were too small; all are apart in -raw.)
+/// Words are never written smaller than their line's natural size needs otherwise, so the
+/// layout rules (word spacing up to 1.5 fs, blocks of lines within 5 % of one size) see
+/// the type's own size.
+void size_words(std::vector<PlacedLine>& lines, const TextLayerFonts& fonts) {
+  constexpr double kRawSpace = 0.17;  // of fs: pdftotext -raw's 0.15 and a margin
+  constexpr double kMaxTrim = 1.75;   // px each end
+  constexpr double kMinShare = 0.45;       // of the line's size
+  constexpr double kMinFirstShare = 0.85;  // for a line's first word
+  constexpr double kSingleSpace = 0.45;  // of fs: the layout mode's 0.4 for one-character words
+  constexpr double kMinSingle = 0.2;   // of the line's size
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    PlacedLine& line = lines[i];
+    if (line.words.empty()) continue;
+    double size = line.size;
+    const double margin = 1.5 * line.size;
+    for (std::size_t j = 0; j < lines.size(); ++j) {
+      const PlacedLine& other = lines[j];
+      if (j == i || other.words.empty() || dot(other.frame.axis, line.frame.axis) < 0.5) continue;
+      if (other.start > line.end + margin || other.end < line.start - margin) continue;
+      const double distance = std::abs(other.base - line.base);
+      if (distance < 0.3 * line.size) continue;  // the same row of the page to poppler anyway
+      size = std::min(size, 1.6 * distance);
+    }
+    // A line of one-character words (initials, "4 .") is letter-spaced text to poppler's layout
+    // mode: it joins every pair closer than 1.3 times the line's smallest gap, unless that
+    // gap is at least 0.4 fs. Such a line's fs is lowered to 1/0.45 of its smallest gap.
+    bool single = line.words.size() > 1;
+    for (const PlacedWord& w : line.words) single = single && w.cids.size() == 1;
+    if (single) {
+      double smallest = 1e30;
+      for (std::size_t n = 0; n + 1 < line.words.size(); ++n)
+        smallest = std::min(smallest, line.words[n + 1].start - line.words[n].end);
+      if (smallest > 0) size = std::min(size, std::max(kMinSingle * line.size, smallest / kSingleSpace));
+    }
+    for (PlacedWord& w : line.words) w.size = size;
+    for (std::size_t n = 0; n + 1 < line.words.size(); ++n) {
+      PlacedWord& a = line.words[n];
+      PlacedWord& b = line.words[n + 1];
+      if (b.start < a.start) continue;
+      double gap = b.start - a.end;
+      const double wanted = kRawSpace * a.size;
+      if (gap >= wanted) continue;
+      const double trim = std::min({0.5 * (wanted - gap), kMaxTrim, 0.25 * (a.end - a.start), 0.25 * (b.end - b.start)});
+      a.end -= trim, b.start += trim, gap += 2 * trim;
+      if (gap < wanted) a.size = std::max((n == 0 ? kMinFirstShare : kMinShare) * size, gap / kRawSpace);
+    }
+    for (PlacedWord& w : line.words) {
+      const double reach = 0.5 * line.band + std::abs(w.bottom + 0.5 * line.band - line.base);  // half the box
+      w.level = fonts.level_for(2 * reach / w.size);
+      // Beyond the tallest level the box gives way to the text: fs grows to keep it, but
+      // never past what keeps the neighbouring lines apart.
+      if (fonts.em(w.level) * w.size < 2 * reach) w.size = std::min(size, 2 * reach / fonts.em(w.level));
+    }
+  }
+}
+
+/// The text layer of one line: each word written level along the line's page axis from its
+/// start to its end on the line's shared baseline, in its font size and level; the font's
+/// glyphs stretched (Tz) to the word's length, and between words a space glyph stretched over
+/// the gap, so that text extraction and copying see the words apart. `k` is pt per px,
+/// `page_height` the displayed page's in px; `used` collects the levels the line uses.
+std::string line_operators(const PlacedLine& line, TextLayerFonts& fonts, double k, int page_height,
+                           std::set<int>& used) {
+  const LineFrame& f = line.frame;
   const double H = page_height;
   const std::string matrix_head =
       number(f.axis.x) + " " + number(-f.axis.y) + " " + number(f.up.x) + " " + number(-f.up.y) + " ";
-  std::string s = "/F1 " + number(size) + " Tf\n";
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const Placed& w = words[i];
+  std::string s;
+  std::string current;
+  for (std::size_t i = 0; i < line.words.size(); ++i) {
+    const PlacedWord& w = line.words[i];
+    const double size = std::max(0.01, w.size * k);  // pt
+    const std::string font = fonts.name(w.level) + " " + number(size) + " Tf ";
+    if (font != current) s += font, current = font;
+    used.insert(w.level);
     const int natural = kAdvance * static_cast<int>(w.cids.size());  // 1/1000 em
-    const Vec at = w.start * f.axis + (w.bottom + rise) * f.up;
+    const Vec at = w.start * f.axis + line.base * f.up;
     const double scale = 100.0 * (w.end - w.start) * k / (natural / 1000.0 * size);
     s += number(scale) + " Tz " + matrix_head + number(at.x * k) + " " + number((H - at.y) * k) + " Tm <";
     for (unsigned c : w.cids) s += hex4(c);
     s += "> Tj";
-    if (i + 1 < words.size()) {  // the space, from this word's end to the next one's start
-      const double gap = std::max(0.5, words[i + 1].start - w.end);
+    if (i + 1 < line.words.size()) {  // the space, from this word's end to the next one's start
+      const double gap = std::max(0.5, line.words[i + 1].start - w.end);
       s += " " + number(std::max(0.01, 100.0 * gap * k / (kAdvance / 1000.0 * size))) + " Tz <0020> Tj";
     }
     s += "\n";
@@ -356,8 +515,8 @@ WriteResult PdfWriter::write(const Document& document) const {
   }
   if (pages.empty()) throw Error("no page of '" + document.source + "' can go into a PDF");
 
-  QPDFObjectHandle type0;
-  if (!cids.empty()) type0 = make_font(pdf, font, cids);
+  std::optional<TextLayerFonts> fonts;
+  if (!cids.empty()) fonts.emplace(pdf, font, cids);
 
   QPDFPageDocumentHelper helper(pdf);
   for (const PageResult* page : pages) {
@@ -386,14 +545,17 @@ WriteResult PdfWriter::write(const Document& document) const {
       content += "q " + number(ax - ex) + " " + number(ay - ey) + " " + number(cx - ex) + " " + number(cy - ey) + " " +
                  number(ex) + " " + number(ey) + " cm /Im1 Do Q\n";
     }
-    if (page->ok && type0.isInitialized() && !text_lines(*page).empty()) {
-      QPDFObjectHandle fonts = QPDFObjectHandle::newDictionary();
-      fonts.replaceKey("/F1", type0);
-      resources.replaceKey("/Font", fonts);
+    if (page->ok && fonts && !text_lines(*page).empty()) {
+      std::vector<PlacedLine> lines;
+      for (const Line* line : text_lines(*page)) lines.push_back(place_line(font, *line, page->orientation_degrees));
+      size_words(lines, *fonts);
+      std::set<int> used;
       content += "BT 3 Tr\n";
-      for (const Line* line : text_lines(*page))
-        content += line_operators(font, *line, page->orientation_degrees, k, page->height);
+      for (const PlacedLine& line : lines) content += line_operators(line, *fonts, k, page->height, used);
       content += "ET\n";
+      QPDFObjectHandle font_resources = QPDFObjectHandle::newDictionary();
+      for (int level : used) font_resources.replaceKey(fonts->name(level), fonts->font(level));
+      resources.replaceKey("/Font", font_resources);
     }
     QPDFObjectHandle contents = QPDFObjectHandle::newStream(&pdf, content);
     QPDFObjectHandle page_object = pdf.makeIndirectObject(QPDFObjectHandle::parse(

@@ -7,21 +7,24 @@
 //    G4 (CCITTFaxDecode, K −1), a bilevel page given as raw rows is encoded as G4 (libtiff),
 //    grey and colour raw pixels are Flate-compressed. The file's orientation tag is
 //    applied by the image's placement matrix, so the page shows as a viewer shows the file.
-//  - Text: each word on its box, written along the page axis nearest to its line's baseline
-//    (so on a page Platen found turned by a quarter or upside down the text runs in the text's
-//    direction), on its own stretch of the line: the font fills the line's band across the
-//    text (its outline, ascent to descent) where the baseline passes the word's middle, so the
-//    words of a skewed line step with its baseline. Glyphs are not rotated with the baseline:
-//    poppler (pdftotext, Evince, Okular) cuts rotated words into pieces wherever their glyphs
-//    climb more than half a point. Every glyph advances alike and horizontal scaling (Tz)
-//    stretches the word to its box's length; a space glyph stretched over the gap follows each
-//    word but a line's last, so copying and text extraction keep words apart even where their
-//    boxes nearly touch (words closer than 4 % of the font size are trimmed apart, at most
-//    0.75 px each; `pdftotext -raw` alone still joins words closer than 15 % of the font size,
-//    as it decides spaces from the gaps only). Font: DejaVu Sans embedded as a subset (PdfFont),
-//    a Type 0 font with Identity-H encoding whose CIDs are the Unicode code points (a
-//    CIDToGIDMap maps them to glyphs), and a ToUnicode map, so Cyrillic and diacritics copy out
-//    as they read.
+//  - Text: each word on its box, written level along the page axis nearest to its line's
+//    baseline (so on a page Platen found turned by a quarter or upside down the text runs in
+//    the text's direction), from its box's start to its end. The words of a line share one
+//    baseline, the middle of the line's band over its length: poppler's layout (pdftotext,
+//    Evince, Okular) takes into one text line the words within half the font size of its first
+//    word's baseline, so words stepping with a skewed baseline joined the next line. A word's
+//    box still sits on its own ink: the font comes in heights (ascent to descent) in 5 % steps,
+//    and each word takes the one that reaches from the shared baseline over its ink. Glyphs are
+//    not rotated with the baseline: poppler cuts rotated words into pieces wherever their
+//    glyphs climb more than half a point. Every glyph advances alike and horizontal scaling
+//    (Tz) stretches the word to its box's length; a space glyph stretched over the gap follows
+//    each word but a line's last, so copying and text extraction keep words apart even where
+//    their boxes nearly touch; gaps too small for `pdftotext -raw` (which decides spaces from
+//    gaps over 15 % of the font size alone) are widened by trimming the words' ends (at most
+//    1.75 px each) and by a smaller font for the word before them. Font: DejaVu Sans embedded
+//    as a subset (PdfFont), Type 0 fonts (one a height used, sharing the subset) with
+//    Identity-H encoding whose CIDs are the Unicode code points (a CIDToGIDMap maps them to
+//    glyphs), and a ToUnicode map, so Cyrillic and diacritics copy out as they read.
 //  - Deterministic: dates from ProcessingInfo::timestamp, /ID from the file's content (qpdf's
 //    deterministic ID).
 //  - A failed page: its image without text when it decoded (PageResult::image set), otherwise
